@@ -1,0 +1,34 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint typecheck unit bootstrap clean
+
+$(STAMP): pyproject.toml scripts/bootstrap
+	scripts/bootstrap
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+bootstrap: $(STAMP)
+
+## Fresh demo data (SQLite, mail into var/outbox/) and the server on http://localhost:8080
+demo: $(STAMP)
+	$(BIN)/videoberatung-server demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## Lint, type-check and the whole test suite (real Chromium, PostgreSQL, SMTP server)
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/server/unit
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

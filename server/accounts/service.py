@@ -1,0 +1,148 @@
+"""Advisor accounts: creation, sign-in with throttling, bearer tokens, sign-out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.accounts.throttle import ThrottlePolicy, retry_after
+from server.core import security
+from server.core.audit import audit
+from server.core.errors import Conflict, InvalidInput, NotAuthenticated, Throttled
+from server.db.models import Advisor, AuthToken, Role, SignInFailure, utcnow
+
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def normalise_username(username: str) -> str:
+    name = username.strip().lower()
+    if not 2 <= len(name) <= 64 or not set(name) <= USERNAME_CHARS:
+        raise InvalidInput(
+            "a user name has 2–64 characters: letters a–z, digits, '.', '_' or '-'", "username"
+        )
+    return name
+
+
+async def create_advisor(
+    session: AsyncSession,
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    email: str,
+    role: Role = Role.ADVISOR,
+    slot_minutes: int = 30,
+) -> Advisor:
+    username = normalise_username(username)
+    problem = security.password_problem(password)
+    if problem:
+        raise InvalidInput(problem, "password")
+    if not display_name.strip():
+        raise InvalidInput("the display name must not be empty", "display_name")
+    existing = await session.scalar(select(Advisor.id).where(Advisor.username == username))
+    if existing is not None:
+        raise Conflict(f"the user name {username!r} is taken")
+    advisor = Advisor(
+        username=username,
+        password_hash=security.hash_password(password),
+        display_name=display_name.strip(),
+        email=email,
+        role=role,
+        slot_minutes=slot_minutes,
+    )
+    session.add(advisor)
+    await session.flush()
+    audit(session, "system", "advisor.created", f"advisor:{advisor.id}", role=role.value)
+    return advisor
+
+
+@dataclass(frozen=True)
+class SignIn:
+    token: str
+    expires_at: datetime
+    advisor: Advisor
+
+
+async def sign_in(
+    session: AsyncSession,
+    username: str,
+    password: str,
+    *,
+    lifetime: timedelta,
+    policy: ThrottlePolicy,
+    now: datetime | None = None,
+) -> SignIn:
+    """Check the password and issue a bearer token; throttle repeated failures.
+
+    A failure is committed here, before raising, so throttling holds across requests and
+    server instances even though the caller's transaction is rolled back.
+    """
+    now = now or utcnow()
+    key = username.strip().lower()[:64]
+    failures = (
+        await session.scalars(
+            select(SignInFailure.at).where(
+                SignInFailure.username == key, SignInFailure.at > now - policy.window
+            )
+        )
+    ).all()
+    wait = retry_after(failures, now, policy)
+    if wait is not None:
+        seconds = math.ceil(wait.total_seconds())
+        raise Throttled(
+            f"too many failed sign-ins; try again in {max(1, math.ceil(seconds / 60))} minute(s)",
+            seconds,
+        )
+
+    advisor = await session.scalar(select(Advisor).where(Advisor.username == key))
+    valid = security.verify_password(advisor.password_hash if advisor else None, password)
+    if advisor is None or not valid or not advisor.active:
+        session.add(SignInFailure(username=key, at=now))
+        await session.execute(
+            delete(SignInFailure).where(SignInFailure.at < now - policy.window)
+        )
+        await session.commit()
+        raise NotAuthenticated("wrong user name or password")
+
+    if security.password_needs_rehash(advisor.password_hash):
+        advisor.password_hash = security.hash_password(password)
+    await session.execute(delete(SignInFailure).where(SignInFailure.username == key))
+    token = security.new_token(32)
+    expires_at = now + lifetime
+    session.add(
+        AuthToken(
+            advisor_id=advisor.id,
+            token_hash=security.token_hash(token),
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    audit(session, f"advisor:{advisor.id}", "advisor.signed_in", f"advisor:{advisor.id}")
+    return SignIn(token=token, expires_at=expires_at, advisor=advisor)
+
+
+async def advisor_for_token(
+    session: AsyncSession, token: str, now: datetime | None = None
+) -> Advisor:
+    """The signed-in advisor behind a bearer token, or :class:`NotAuthenticated`."""
+    now = now or utcnow()
+    row = await session.scalar(
+        select(AuthToken).where(AuthToken.token_hash == security.token_hash(token))
+    )
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise NotAuthenticated("not signed in, or the sign-in has expired")
+    if not row.advisor.active:
+        raise NotAuthenticated("this account is disabled")
+    return row.advisor
+
+
+async def sign_out(session: AsyncSession, token: str) -> None:
+    await session.execute(
+        update(AuthToken)
+        .where(AuthToken.token_hash == security.token_hash(token), AuthToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

@@ -1,0 +1,68 @@
+"""The FastAPI application: routes, error handling, and the background loops."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from server.api.errors import install_error_handlers
+from server.api.middleware import SecurityMiddleware
+from server.api.routes import advisors, appointments, auth, health, pages, public
+from server.core.config import Settings
+from server.core.paths import CUSTOMER_WEB_DIR
+from server.mail.reminders import send_due_reminders
+from server.services import Services
+
+log = logging.getLogger(__name__)
+
+
+async def _reminder_loop(services: Services) -> None:
+    while True:
+        try:
+            if await send_due_reminders(services.db, services.settings):
+                services.mail.wake()
+        except Exception:  # keep reminding even after a database hiccup
+            log.exception("reminder round failed")
+        await asyncio.sleep(services.settings.reminder_poll_seconds)
+
+
+def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
+    """Build the app. ``background=False`` skips the mail and reminder loops (tests)."""
+    services = Services.from_settings(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        tasks = []
+        if background:
+            tasks = [
+                asyncio.create_task(services.mail.run(), name="mail-dispatcher"),
+                asyncio.create_task(_reminder_loop(services), name="reminders"),
+            ]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await services.db.dispose()
+
+    app = FastAPI(
+        title="Videoberatung",
+        summary="Video consultations: booking, waiting room and advisor console API.",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,  # Swagger UI needs a CDN and inline script; /openapi.json is enough
+        redoc_url=None,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    app.add_middleware(SecurityMiddleware)
+    for module in (health, auth, public, appointments, advisors, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=CUSTOMER_WEB_DIR), name="static")
+    return app

@@ -1,0 +1,77 @@
+"""Advisor accounts, availability and topics (administration)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from sqlalchemy import select
+
+from server.accounts import service as accounts
+from server.api.deps import AdminDep, AdvisorDep, SessionDep
+from server.api.schemas import (
+    AdvisorOut,
+    AvailabilityBody,
+    NewAdvisorRequest,
+    NewTopicRequest,
+    TopicOut,
+    WindowIn,
+)
+from server.booking import catalogue
+from server.booking.service import active_topics
+from server.booking.slots import WeeklyWindow
+from server.db.models import Advisor
+
+router = APIRouter(prefix="/api/v1", tags=["administration"])
+
+
+@router.get("/advisors/me/availability", response_model=AvailabilityBody)
+async def my_availability(advisor: AdvisorDep, session: SessionDep) -> AvailabilityBody:
+    await session.refresh(advisor, ["availability"])
+    return AvailabilityBody(
+        slot_minutes=advisor.slot_minutes,
+        windows=[WindowIn(weekday=w.weekday, start=w.start_time, end=w.end_time)
+                 for w in advisor.availability],
+    )
+
+
+@router.put("/advisors/me/availability", response_model=AvailabilityBody)
+async def set_my_availability(
+    body: AvailabilityBody, advisor: AdvisorDep, session: SessionDep
+) -> AvailabilityBody:
+    windows = [WeeklyWindow(w.weekday, w.start, w.end) for w in body.windows]
+    await catalogue.set_availability(session, advisor, body.slot_minutes, windows)
+    await session.commit()
+    return body
+
+
+@router.get("/advisors", response_model=list[AdvisorOut])
+async def list_advisors(_: AdminDep, session: SessionDep) -> list[AdvisorOut]:
+    rows = await session.scalars(select(Advisor).order_by(Advisor.username))
+    return [AdvisorOut.of(a) for a in rows.all()]
+
+
+@router.post("/advisors", response_model=AdvisorOut, status_code=status.HTTP_201_CREATED)
+async def create_advisor(
+    body: NewAdvisorRequest, _: AdminDep, session: SessionDep
+) -> AdvisorOut:
+    advisor = await accounts.create_advisor(
+        session, username=body.username, password=body.password,
+        display_name=body.display_name, email=body.email, role=body.role,
+        slot_minutes=body.slot_minutes,
+    )
+    await catalogue.assign_topics(session, advisor, body.topic_ids)
+    await session.commit()
+    return AdvisorOut.of(advisor)
+
+
+@router.get("/topics", response_model=list[TopicOut])
+async def list_topics(_: AdvisorDep, session: SessionDep) -> list[TopicOut]:
+
+
+    return [TopicOut.of(t) for t in await active_topics(session)]
+
+
+@router.post("/topics", response_model=TopicOut, status_code=status.HTTP_201_CREATED)
+async def create_topic(body: NewTopicRequest, _: AdminDep, session: SessionDep) -> TopicOut:
+    topic = await catalogue.create_topic(session, body.slug, body.name_de, body.name_en)
+    await session.commit()
+    return TopicOut.of(topic)

@@ -1,0 +1,115 @@
+"""Appointments as advisors see and manage them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from fastapi import APIRouter, Query, status
+from sqlalchemy import select
+
+from server.api.deps import AdvisorDep, ServicesDep, SessionDep
+from server.api.schemas import (
+    AdvisorAppointmentOut,
+    AdvisorBookingRequest,
+    RescheduleRequest,
+)
+from server.booking import service as booking
+from server.booking import workflow
+from server.booking.slots import local_instant
+from server.core.errors import Forbidden, NotFound
+from server.db.models import Advisor, Appointment, Role, utcnow
+
+router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])
+
+
+def _may_act_for(advisor: Advisor, advisor_id: int) -> None:
+    if advisor.id != advisor_id and advisor.role != Role.ADMIN:
+        raise Forbidden("you can only manage your own appointments")
+
+
+async def _own(session: SessionDep, advisor: Advisor, appointment_id: int) -> Appointment:
+    appointment = await session.get(Appointment, appointment_id)
+    if appointment is None:
+        raise NotFound("no such appointment")
+    _may_act_for(advisor, appointment.advisor_id)
+    return appointment
+
+
+@router.get("", response_model=list[AdvisorAppointmentOut])
+async def list_appointments(
+    advisor: AdvisorDep,
+    session: SessionDep,
+    services: ServicesDep,
+    start: date | None = Query(None, description="first day (local); default today"),
+    days: int = Query(14, ge=1, le=366),
+    advisor_id: int | None = Query(None, ge=1, description="admins: another advisor"),
+) -> list[AdvisorAppointmentOut]:
+    """Today's and upcoming appointments of the signed-in advisor, in every state."""
+    zone = services.settings.zone
+    whose = advisor_id or advisor.id
+    _may_act_for(advisor, whose)
+    first = start or utcnow().astimezone(zone).date()
+    begin = local_instant(first, datetime.min.time(), zone)
+    end = local_instant(first + timedelta(days=days), datetime.min.time(), zone)
+    rows = await session.scalars(
+        select(Appointment)
+        .where(Appointment.advisor_id == whose, Appointment.starts_at >= begin,
+               Appointment.starts_at < end)
+        .order_by(Appointment.starts_at)
+    )
+    return [AdvisorAppointmentOut.of(a) for a in rows.unique().all()]
+
+
+@router.post("", response_model=AdvisorAppointmentOut, status_code=status.HTTP_201_CREATED)
+async def book_for_customer(
+    body: AdvisorBookingRequest, advisor: AdvisorDep, session: SessionDep, services: ServicesDep
+) -> AdvisorAppointmentOut:
+    """Book an appointment for a customer (e.g. on the phone); sends the confirmation."""
+    advisor_id = body.advisor_id or advisor.id
+    _may_act_for(advisor, advisor_id)
+    booked = await workflow.book_and_confirm(
+        session,
+        services.settings,
+        topic_id=body.topic_id,
+        advisor_id=advisor_id,
+        start=body.starts_at,
+        customer=booking.CustomerDetails(body.name, body.email, body.phone, body.language),
+        consent=None,
+        booked_by=advisor,
+    )
+    await services.commit_and_send(session)
+    return AdvisorAppointmentOut.of(booked.appointment)
+
+
+@router.get("/{appointment_id}", response_model=AdvisorAppointmentOut)
+async def get_appointment(
+    appointment_id: int, advisor: AdvisorDep, session: SessionDep
+) -> AdvisorAppointmentOut:
+    return AdvisorAppointmentOut.of(await _own(session, advisor, appointment_id))
+
+
+@router.post("/{appointment_id}/cancel", response_model=AdvisorAppointmentOut)
+async def cancel_appointment(
+    appointment_id: int, advisor: AdvisorDep, session: SessionDep, services: ServicesDep
+) -> AdvisorAppointmentOut:
+    appointment = await _own(session, advisor, appointment_id)
+    await workflow.cancel_and_notify(session, services.settings, appointment,
+                                     actor=f"advisor:{advisor.id}")
+    await services.commit_and_send(session)
+    return AdvisorAppointmentOut.of(appointment)
+
+
+@router.post("/{appointment_id}/reschedule", response_model=AdvisorAppointmentOut)
+async def reschedule_appointment(
+    appointment_id: int,
+    body: RescheduleRequest,
+    advisor: AdvisorDep,
+    session: SessionDep,
+    services: ServicesDep,
+) -> AdvisorAppointmentOut:
+    appointment = await _own(session, advisor, appointment_id)
+    await workflow.reschedule_and_notify(session, services.settings, appointment,
+                                         body.starts_at, actor=f"advisor:{advisor.id}",
+                                         by_advisor=True)
+    await services.commit_and_send(session)
+    return AdvisorAppointmentOut.of(appointment)

@@ -1,0 +1,35 @@
+"""Advisor sign-in and sign-out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from server.accounts import service as accounts
+from server.api.deps import AdvisorDep, ServicesDep, SessionDep, TokenDep
+from server.api.schemas import AdvisorOut, SignInRequest, SignInResponse
+
+router = APIRouter(prefix="/api/v1/auth", tags=["accounts"])
+
+
+@router.post("/sign-in", response_model=SignInResponse)
+async def sign_in(body: SignInRequest, session: SessionDep, services: ServicesDep) -> SignInResponse:
+    result = await accounts.sign_in(
+        session,
+        body.username,
+        body.password,
+        lifetime=services.settings.session_lifetime,
+        policy=services.throttle_policy,
+    )
+    return SignInResponse(
+        token=result.token, expires_at=result.expires_at, advisor=AdvisorOut.of(result.advisor)
+    )
+
+
+@router.post("/sign-out", status_code=status.HTTP_204_NO_CONTENT)
+async def sign_out(_: AdvisorDep, token: TokenDep, session: SessionDep) -> None:
+    await accounts.sign_out(session, token)
+
+
+@router.get("/me", response_model=AdvisorOut)
+async def me(advisor: AdvisorDep) -> AdvisorOut:
+    return AdvisorOut.of(advisor)

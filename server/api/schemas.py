@@ -1,0 +1,303 @@
+"""Request and response bodies of the REST API. Every input is validated here."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from server.core.validation import clean_name, normalise_phone
+from server.db.models import Advisor, Appointment, AppointmentState, Role, Topic
+
+Language = Literal["de", "en"]
+
+
+def _aware_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("give the time with a time zone, e.g. 2026-12-01T09:00:00Z")
+    return value.astimezone(UTC)
+
+
+def _whole_minute(value: datetime) -> datetime:
+    if value.second or value.microsecond:
+        raise ValueError("appointments start on a whole minute")
+    return value
+
+
+Phone = Annotated[str, AfterValidator(normalise_phone)]
+PersonName = Annotated[str, Field(max_length=200), AfterValidator(clean_name)]
+Instant = Annotated[datetime, AfterValidator(_aware_utc), AfterValidator(_whole_minute)]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=2000)
+
+
+# Errors ---------------------------------------------------------------------------
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    fields: list[FieldError] = []
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+# Accounts -------------------------------------------------------------------------
+
+
+class SignInRequest(StrictModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class AdvisorOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    role: Role
+    slot_minutes: int
+    topic_ids: list[int]
+
+    @classmethod
+    def of(cls, advisor: Advisor) -> AdvisorOut:
+        return cls(
+            id=advisor.id,
+            username=advisor.username,
+            display_name=advisor.display_name,
+            email=advisor.email,
+            role=advisor.role,
+            slot_minutes=advisor.slot_minutes,
+            topic_ids=[t.id for t in advisor.topics],
+        )
+
+
+class SignInResponse(BaseModel):
+    token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime
+    advisor: AdvisorOut
+
+
+class NewAdvisorRequest(StrictModel):
+    username: str = Field(min_length=2, max_length=64)
+    password: str = Field(min_length=10, max_length=1024)
+    display_name: PersonName
+    email: EmailStr
+    role: Role = Role.ADVISOR
+    slot_minutes: int = Field(30, ge=5, le=240)
+    topic_ids: list[int] = Field(default_factory=list, max_length=100)
+
+
+# Availability -----------------------------------------------------------------------
+
+
+class WindowIn(StrictModel):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday")
+    start: time
+    end: time = Field(description="00:00 means midnight at the end of the day")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WindowIn:
+        if self.end != time(0) and self.end <= self.start:
+            raise ValueError("a window must end after it starts")
+        if self.start.second or self.end.second:
+            raise ValueError("windows start and end on whole minutes")
+        return self
+
+
+class AvailabilityBody(StrictModel):
+    slot_minutes: int = Field(ge=5, le=240)
+    windows: list[WindowIn] = Field(max_length=100)
+
+
+# Topics -------------------------------------------------------------------------------
+
+
+class LocalisedName(BaseModel):
+    de: str
+    en: str
+
+
+class TopicOut(BaseModel):
+    id: int
+    slug: str
+    name: LocalisedName
+
+    @classmethod
+    def of(cls, topic: Topic) -> TopicOut:
+        return cls(id=topic.id, slug=topic.slug, name=LocalisedName(de=topic.name_de,
+                                                                    en=topic.name_en))
+
+
+class NewTopicRequest(StrictModel):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    name_de: str = Field(min_length=1, max_length=120)
+    name_en: str = Field(min_length=1, max_length=120)
+
+
+class PublicAdvisorOut(BaseModel):
+    id: int
+    display_name: str
+
+
+class PublicConfig(BaseModel):
+    organisation_name: str
+    phone_number: str
+    default_language: Language
+    timezone: str
+
+
+class SlotOut(BaseModel):
+    starts_at: datetime
+    ends_at: datetime
+    advisor_ids: list[int]
+
+
+class SlotsResponse(BaseModel):
+    timezone: str
+    slots: list[SlotOut]
+
+
+class LegalTextOut(BaseModel):
+    document: str
+    language: Language
+    title: str
+    text: str
+    sha256: str
+
+
+# Appointments -------------------------------------------------------------------------
+
+
+class AppointmentOut(BaseModel):
+    """What a customer may see of their appointment."""
+
+    starts_at: datetime
+    ends_at: datetime
+    state: AppointmentState
+    advisor_id: int
+    advisor_name: str
+    topic_id: int | None
+    topic: TopicOut | None
+    language: Language
+
+    @classmethod
+    def of(cls, appointment: Appointment) -> AppointmentOut:
+        return cls(
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            state=appointment.state,
+            advisor_id=appointment.advisor_id,
+            advisor_name=appointment.advisor.display_name,
+            topic_id=appointment.topic_id,
+            topic=TopicOut.of(appointment.topic) if appointment.topic else None,
+            language=appointment.language,  # type: ignore[arg-type]
+        )
+
+
+class CustomerOut(BaseModel):
+    name: str
+    email: str
+    phone: str
+    language: Language
+
+
+class AdvisorAppointmentOut(AppointmentOut):
+    """What the advisor sees: the customer too."""
+
+    id: int
+    customer: CustomerOut
+    booked_by_advisor_id: int | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, appointment: Appointment) -> AdvisorAppointmentOut:
+        customer = appointment.customer
+        return cls(
+            **AppointmentOut.of(appointment).model_dump(),
+            id=appointment.id,
+            customer=CustomerOut(
+                name=customer.name,
+                email=customer.email,
+                phone=customer.phone,
+                language=customer.language,  # type: ignore[arg-type]
+            ),
+            booked_by_advisor_id=appointment.booked_by_advisor_id,
+            created_at=appointment.created_at,
+        )
+
+
+class CustomerFields(StrictModel):
+    name: PersonName
+    email: EmailStr = Field(max_length=254)
+    phone: Phone
+    language: Language = "de"
+
+    @field_validator("email")
+    @classmethod
+    def _lower_domain(cls, value: str) -> str:
+        local, _, domain = value.rpartition("@")
+        return f"{local}@{domain.lower()}"
+
+
+class PublicBookingRequest(CustomerFields):
+    topic_id: int
+    advisor_id: int | None = None
+    starts_at: Instant
+    privacy_sha256: Sha256
+
+
+class PublicBookingResponse(BaseModel):
+    appointment: AppointmentOut
+    email: str
+
+
+class AdvisorBookingRequest(CustomerFields):
+    topic_id: int | None = None
+    advisor_id: int | None = Field(None, description="default: the signed-in advisor")
+    starts_at: Instant
+
+
+class RescheduleRequest(StrictModel):
+    starts_at: Instant
+
+
+class ManageResponse(BaseModel):
+    appointment: AppointmentOut
+    can_cancel: bool
+    can_reschedule: bool
+
+
+class AppointmentResponse(BaseModel):
+    appointment: AppointmentOut
+
+
+class AppointmentsQuery(StrictModel):
+    start: date | None = None
+    end: date | None = None
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    database: Literal["ok"]
+    version: str

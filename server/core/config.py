@@ -1,0 +1,197 @@
+"""The one settings object of the server, read from ``VB_*`` environment variables.
+
+A ``.env`` file in the working directory is read too. A bad value stops start-up with
+one line naming the variable (see :func:`load_settings`).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "VB_"
+
+Language = Literal["de", "en"]
+
+
+class ConfigError(Exception):
+    """A configuration value is unusable; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    data_dir: Path = Field(Path("var"), description="Folder for the SQLite database and outbox.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default SQLite in the data folder."
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    public_url: str | None = Field(
+        None, description="How customers reach the server, e.g. https://beratung.example.de"
+    )
+
+    organisation_name: str = Field("Videoberatung", min_length=1, max_length=120)
+    phone_number: str = Field(
+        "+49 30 1234567", description="Number customers call for a confirmation by phone."
+    )
+    timezone: str = "Europe/Berlin"
+    default_language: Language = "de"
+
+    mail_from: str = "Videoberatung <beratung@localhost>"
+    smtp_url: str | None = Field(
+        None, description="smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 (TLS)"
+    )
+    smtp_ca_file: Path | None = Field(None, description="Extra CA bundle to trust for SMTP TLS.")
+    smtp_timeout_seconds: float = Field(30.0, gt=0)
+
+    session_hours: float = Field(12.0, gt=0, le=24 * 30, description="Advisor sign-in lifetime.")
+    sign_in_max_failures: int = Field(5, ge=1, le=100)
+    sign_in_window_minutes: int = Field(15, ge=1, le=24 * 60)
+
+    booking_horizon_days: int = Field(60, ge=1, le=365)
+    booking_min_notice_minutes: int = Field(60, ge=0, le=7 * 24 * 60)
+    join_opens_minutes_before: int = Field(30, ge=0, le=24 * 60)
+    join_closes_hours_after: float = Field(2.0, gt=0, le=48)
+
+    mail_poll_seconds: float = Field(5.0, gt=0, le=3600)
+    reminder_poll_seconds: float = Field(60.0, gt=0, le=3600)
+
+    log_json: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use e.g. Europe/Berlin)") from None
+        return value
+
+    @field_validator("phone_number")
+    @classmethod
+    def _valid_phone(cls, value: str) -> str:
+        try:
+            parsed = phonenumbers.parse(value, "DE")
+        except phonenumbers.NumberParseException:
+            raise ValueError(f"not a phone number: {value!r}") from None
+        if not phonenumbers.is_possible_number(parsed):
+            raise ValueError(f"not a possible phone number: {value!r}")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
+        if parts.query or parts.fragment:
+            raise ValueError("must not have a query or fragment")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        scheme = value.split("://", 1)[0]
+        aliases = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg",
+                   "sqlite": "sqlite+aiosqlite"}
+        if scheme in aliases:
+            return aliases[scheme] + value[len(scheme):]
+        if scheme not in ("postgresql+asyncpg", "sqlite+aiosqlite"):
+            raise ValueError(
+                f"unsupported database {scheme!r}: use sqlite:///path or postgresql://…"
+            )
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("must look like smtp://user:password@host:587 or smtps://host:465")
+        try:
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            raise ValueError("has an invalid port") from None
+        return value
+
+    # Derived values ---------------------------------------------------------------
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'videoberatung.db').resolve()}"
+
+    @property
+    def resolved_public_url(self) -> str:
+        if self.public_url:
+            return self.public_url
+        host = "localhost" if self.host in ("127.0.0.1", "0.0.0.0", "::") else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        return timedelta(hours=self.session_hours)
+
+    def join_link(self, token: str) -> str:
+        return f"{self.resolved_public_url}/join/{token}"
+
+    def manage_link(self, token: str) -> str:
+        return f"{self.resolved_public_url}/manage/{token}"
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "?"
+    message = first["msg"].removeprefix("Value error, ")
+    value = first.get("input")
+    # Our own validators name the value already; never echo a URL that may hold a password.
+    echo = first["type"] != "value_error" and field not in ("smtp_url", "database_url")
+    shown = f" (got {value!r})" if echo and isinstance(value, str | int | float) else ""
+    return f"{ENV_PREFIX}{field.upper()}: {message}{shown}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise :class:`ConfigError` with a one-line message when invalid."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise ConfigError(_describe(error)) from None
+
+
+def load_settings_or_exit(**overrides: object) -> Settings:
+    """For command-line entry points: print one line and exit with status 2 on bad config."""
+    try:
+        return load_settings(**overrides)
+    except ConfigError as error:
+        print(f"videoberatung: configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None

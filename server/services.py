@@ -1,0 +1,40 @@
+"""What one running server instance holds: settings, database, mail dispatcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.accounts.throttle import ThrottlePolicy
+from server.core.config import Settings
+from server.db.session import Database
+from server.mail.outbox import MailDispatcher
+from server.mail.transport import transport_from_settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    mail: MailDispatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.mail = MailDispatcher(self.db, transport_from_settings(self.settings), self.settings)
+
+    @property
+    def throttle_policy(self) -> ThrottlePolicy:
+        return ThrottlePolicy(
+            max_failures=self.settings.sign_in_max_failures,
+            window=timedelta(minutes=self.settings.sign_in_window_minutes),
+        )
+
+    async def commit_and_send(self, session: AsyncSession) -> None:
+        """Commit (so the change and its mail are stored) and wake the mail dispatcher."""
+        await session.commit()
+        self.mail.wake()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Services:
+        return cls(settings=settings, db=Database(settings.resolved_database_url))

@@ -1,0 +1,204 @@
+"""Shared fixtures: settings, databases (SQLite and a real PostgreSQL), the API in-process,
+a live server in a subprocess, and real headless Chromium through Playwright."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from server.core.config import Settings, load_settings
+from server.db import migrate
+from server.db.session import Database
+from tests.fixtures.postgres import running_postgres
+from tests.fixtures.processes import free_port, wait_for_http
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+]
+
+
+# Settings and databases -------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(data_dir=tmp_path / "var", public_url="https://beratung.example.de")
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_postgres(tmp_path_factory.mktemp("postgres")) as url:
+        yield url
+
+
+async def _create_database(server_url: str) -> str:
+    import asyncpg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    dsn = server_url.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database URL: once SQLite, once a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    return await _create_database(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database on both engines."""
+    await asyncio.to_thread(migrate.upgrade, database_url)
+    database = Database(database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def db_settings(database_url: str, tmp_path: Path) -> Settings:
+    return load_settings(data_dir=tmp_path / "var", public_url="https://beratung.example.de",
+                         database_url=database_url)
+
+
+# The API in-process ---------------------------------------------------------------
+
+
+@dataclass
+class Api:
+    client: httpx.AsyncClient
+    app: Any
+
+    @property
+    def services(self) -> Any:
+        return self.app.state.services
+
+    async def sign_in(self, username: str, password: str) -> dict[str, str]:
+        response = await self.client.post(
+            "/api/v1/auth/sign-in", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+@pytest.fixture
+async def api(db: Database, db_settings: Settings) -> AsyncIterator[Api]:
+    """The real app over ASGI (no sockets), on a migrated database of each kind."""
+    from server.api.app import create_app
+
+    app = create_app(db_settings, background=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield Api(client=client, app=app)
+    await app.state.services.db.dispose()
+
+
+# A live server in a subprocess ------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    url: str
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    def outbox_messages(self) -> list[EmailMessage]:
+        messages = []
+        for path in sorted(self.outbox_dir.glob("*.eml")):
+            with path.open("rb") as handle:
+                message = email.message_from_binary_file(handle, policy=email.policy.default)
+            assert isinstance(message, EmailMessage)
+            messages.append(message)
+        return messages
+
+    @property
+    def advisor_credentials(self) -> dict[str, str]:
+        loaded: dict[str, str] = json.loads((self.data_dir / "demo-advisor.json").read_text())
+        return loaded
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VB_")}
+    env.update({"VB_MAIL_POLL_SECONDS": "0.5", "VB_REMINDER_POLL_SECONDS": "5", **extra})
+    return env
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """``videoberatung-server demo`` in a subprocess: seeded like the demo, fresh SQLite."""
+    port = free_port()
+    data_dir = tmp_path / "var"
+    log = (tmp_path / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "demo", "--data-dir", str(data_dir),
+         "--port", str(port)],
+        env=server_env(), stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{url}/healthz", timeout=60)
+        yield LiveServer(url=url, data_dir=data_dir, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+# Real Chromium --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/bootstrap (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    yield page
+    context.close()
