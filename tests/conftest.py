@@ -8,8 +8,10 @@ import email
 import email.policy
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -48,9 +50,15 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_postgres(tmp_path_factory.mktemp("postgres")) as url:
-        yield url
+def postgres_server() -> Iterator[str]:
+    # Not under pytest's tmp_path: that is private to root, and PostgreSQL runs as
+    # the postgres user.
+    folder = Path(tempfile.mkdtemp(prefix="vb-postgres-"))
+    try:
+        with running_postgres(folder) as url:
+            yield url
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _create_database(server_url: str) -> str:

@@ -34,7 +34,7 @@ addTexts({
     "form.language": "Sprache der Bestätigung",
     "form.consent_before": "Ich habe die",
     "form.consent_link": "Datenschutzhinweise",
-    "form.consent_after": "gelesen und akzeptiere sie.",
+    "form.consent_after": " gelesen und akzeptiere sie.",
     "form.submit": "Termin buchen",
     "form.submitting": "Termin wird gebucht …",
     "form.has_errors": "Bitte prüfen Sie die markierten Angaben.",

@@ -78,6 +78,13 @@ export async function startPage(titleKey) {
   for (const element of document.querySelectorAll("[data-org-name]")) {
     element.textContent = config.organisation_name;
   }
+  // "Videoberatung / Videoberatung" in the header when the organisation has no own name.
+  const organisation = config.organisation_name.toLowerCase();
+  for (const element of document.querySelectorAll(".brand__service")) {
+    element.hidden = ["videoberatung", "video consultation"].some((name) =>
+      organisation.includes(name),
+    );
+  }
   showPhoneNumber(config);
   updateTitle();
   return config;
