@@ -1,4 +1,5 @@
-"""``videoberatung-server``: serve, migrate, add-advisor, add-topic, set-availability, book, demo."""
+"""``videoberatung-server``: serve, migrate, add-advisor, add-topic, set-availability, book,
+demo."""
 
 from __future__ import annotations
 

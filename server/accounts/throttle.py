@@ -13,7 +13,9 @@ class ThrottlePolicy:
     window: timedelta = timedelta(minutes=15)
 
 
-def retry_after(failures: Sequence[datetime], now: datetime, policy: ThrottlePolicy) -> timedelta | None:
+def retry_after(
+    failures: Sequence[datetime], now: datetime, policy: ThrottlePolicy
+) -> timedelta | None:
     """How long the user must wait before the next attempt, or None if they may try now.
 
     After ``max_failures`` failures inside the window the account is locked until the

@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from server.booking.service import JoinState
 from server.core.validation import clean_name, normalise_phone
 from server.db.models import Advisor, Appointment, AppointmentState, Role, Topic
 
@@ -93,7 +94,7 @@ class AdvisorOut(BaseModel):
 
 class SignInResponse(BaseModel):
     token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a scheme name, not a secret
     expires_at: datetime
     advisor: AdvisorOut
 
@@ -211,7 +212,7 @@ class AppointmentOut(BaseModel):
             advisor_name=appointment.advisor.display_name,
             topic_id=appointment.topic_id,
             topic=TopicOut.of(appointment.topic) if appointment.topic else None,
-            language=appointment.language,  # type: ignore[arg-type]
+            language=appointment.language,
         )
 
 
@@ -240,7 +241,7 @@ class AdvisorAppointmentOut(AppointmentOut):
                 name=customer.name,
                 email=customer.email,
                 phone=customer.phone,
-                language=customer.language,  # type: ignore[arg-type]
+                language=customer.language,
             ),
             booked_by_advisor_id=appointment.booked_by_advisor_id,
             created_at=appointment.created_at,
@@ -286,6 +287,16 @@ class ManageResponse(BaseModel):
     appointment: AppointmentOut
     can_cancel: bool
     can_reschedule: bool
+
+
+class JoinStatus(BaseModel):
+    """What the join link leads to. ``status``: ``early`` (not open yet), ``open``,
+    ``over`` (too late), ``cancelled``."""
+
+    appointment: AppointmentOut
+    status: JoinState
+    opens_at: datetime
+    closes_at: datetime
 
 
 class AppointmentResponse(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +37,7 @@ async def assign_topics(session: AsyncSession, advisor: Advisor, topic_ids: Sequ
 
 def _overlapping(windows: Sequence[WeeklyWindow]) -> bool:
     by_day = sorted(windows, key=lambda w: (w.weekday, w.start))
-    for before, after in zip(by_day, by_day[1:], strict=False):
+    for before, after in pairwise(by_day):
         ends = before.end if before.end.hour or before.end.minute else None
         if before.weekday == after.weekday and (ends is None or after.start < ends):
             return True

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -180,7 +181,9 @@ def _check_customer_slot(
         raise InvalidInput("this advisor does not offer appointments at that time", "starts_at")
 
 
-async def issue_token(session: AsyncSession, appointment: Appointment, purpose: TokenPurpose) -> str:
+async def issue_token(
+    session: AsyncSession, appointment: Appointment, purpose: TokenPurpose
+) -> str:
     """A fresh link token for the appointment; only its hash is stored."""
     token = security.new_token(16)
     session.add(
@@ -338,6 +341,23 @@ def join_window(appointment: Appointment, settings: Settings) -> Interval:
         appointment.ends_at,
     )
     return Interval(opens, closes)
+
+
+JoinState = Literal["early", "open", "over", "cancelled"]
+
+
+def join_status(appointment: Appointment, settings: Settings, now: datetime) -> JoinState:
+    """``cancelled``, ``early``, ``open`` or ``over``: whether the join link works now."""
+    if appointment.state == AppointmentState.CANCELLED:
+        return "cancelled"
+    window = join_window(appointment, settings)
+    if now < window.start:
+        return "early"
+    if now >= window.end or appointment.state in (
+        AppointmentState.COMPLETED, AppointmentState.MISSED
+    ):
+        return "over"
+    return "open"
 
 
 async def cancel(

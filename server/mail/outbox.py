@@ -10,6 +10,7 @@ with an exponential backoff. Nothing is ever dropped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -35,7 +36,8 @@ def backoff(attempts: int) -> timedelta:
     """The pause after the ``attempts``-th failed try: 30 s, 60 s, 120 s … at most 1 h."""
     if attempts < 1:
         return timedelta(0)
-    return min(FIRST_RETRY * (2 ** min(attempts - 1, 16)), LONGEST_RETRY)
+    pause: timedelta = FIRST_RETRY * (2 ** min(attempts - 1, 16))
+    return min(pause, LONGEST_RETRY)
 
 
 def enqueue(
@@ -210,8 +212,6 @@ class MailDispatcher:
                 await self.deliver_due()
             except Exception:  # a database hiccup must not end delivery for good
                 log.exception("mail dispatcher round failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.settings.mail_poll_seconds)
-            except TimeoutError:
-                pass
 

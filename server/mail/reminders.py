@@ -22,7 +22,10 @@ from server.mail.outbox import enqueue_appointment_mail
 
 log = logging.getLogger(__name__)
 
-REMINDER_LEAD = {MailKind.REMINDER_24H: timedelta(hours=24), MailKind.REMINDER_1H: timedelta(hours=1)}
+REMINDER_LEAD = {
+    MailKind.REMINDER_24H: timedelta(hours=24),
+    MailKind.REMINDER_1H: timedelta(hours=1),
+}
 
 
 def due_reminder(starts_at: datetime, booked_at: datetime, now: datetime) -> MailKind | None:

@@ -106,7 +106,8 @@ class SmtpTransport:
         self.timeout = timeout
 
     def __repr__(self) -> str:
-        return f"SmtpTransport({self.hostname}:{self.port}, tls={self.implicit_tls or self.starttls})"
+        tls = self.implicit_tls or self.starttls
+        return f"SmtpTransport({self.hostname}:{self.port}, tls={tls})"
 
     async def send(self, message: bytes, *, sender: str, recipients: list[str]) -> None:
         """Deliver ``message`` to the server; raise :class:`MailDeliveryError` on any failure."""

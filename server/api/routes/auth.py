@@ -12,7 +12,9 @@ router = APIRouter(prefix="/api/v1/auth", tags=["accounts"])
 
 
 @router.post("/sign-in", response_model=SignInResponse)
-async def sign_in(body: SignInRequest, session: SessionDep, services: ServicesDep) -> SignInResponse:
+async def sign_in(
+    body: SignInRequest, session: SessionDep, services: ServicesDep
+) -> SignInResponse:
     result = await accounts.sign_in(
         session,
         body.username,

@@ -15,6 +15,7 @@ from server.api.deps import ServicesDep, SessionDep
 from server.api.schemas import (
     AppointmentOut,
     AppointmentResponse,
+    JoinStatus,
     LegalTextOut,
     ManageResponse,
     PublicAdvisorOut,
@@ -89,7 +90,7 @@ async def legal_text(
     document: str, services: ServicesDep, lang: str = Query("de", pattern="^(de|en)$")
 ) -> LegalTextOut:
     text = load_legal_text(document, lang, services.settings.data_dir)
-    return LegalTextOut(document=text.document, language=lang, title=text.title,  # type: ignore[arg-type]
+    return LegalTextOut(document=text.document, language=lang, title=text.title,
                         text=text.text, sha256=text.sha256)
 
 
@@ -118,6 +119,16 @@ async def create_booking(
 
 async def _managed(session: AsyncSession, token: str) -> Appointment:
     return await booking.appointment_for_token(session, token, TokenPurpose.MANAGE)
+
+
+@router.get("/join/{token}", response_model=JoinStatus)
+async def join_status(token: str, session: SessionDep, services: ServicesDep) -> JoinStatus:
+    """Whether the join link works now; the join page starts from here."""
+    appointment = await booking.appointment_for_token(session, token, TokenPurpose.JOIN)
+    window = booking.join_window(appointment, services.settings)
+    status = booking.join_status(appointment, services.settings, utcnow())
+    return JoinStatus(appointment=AppointmentOut.of(appointment), status=status,
+                      opens_at=window.start, closes_at=window.end)
 
 
 @router.get("/manage/{token}", response_model=ManageResponse)

@@ -356,3 +356,29 @@ async def test_availability_can_be_read_and_replaced(api: Api, seeded: Seeded) -
     bad = await api.client.put("/api/v1/advisors/me/availability", headers=headers,
                                json=overlapping)
     assert bad.status_code == 422
+
+
+async def test_join_link_works_only_around_the_appointment(api: Api, seeded: Seeded) -> None:
+    from server.booking.service import join_status
+    from server.db.models import utcnow
+
+    start = tomorrow_at(10)
+    await api.client.post("/api/v1/public/bookings", json=await booking_body(api, seeded, start))
+    token = link_in((await queued_mails(api))[0], "join")
+    shown = await api.client.get(f"/api/v1/public/join/{token}")
+    assert shown.status_code == 200
+    assert shown.json()["status"] == "early"
+    assert datetime.fromisoformat(shown.json()["opens_at"]) == start - timedelta(minutes=30)
+    assert datetime.fromisoformat(shown.json()["closes_at"]) == start + timedelta(hours=2)
+
+    settings = api.services.settings
+    async with api.services.db.session() as session:
+        appointment = await session.scalar(select(Appointment))
+    assert appointment is not None
+    assert join_status(appointment, settings, start - timedelta(minutes=31)) == "early"
+    assert join_status(appointment, settings, start - timedelta(minutes=30)) == "open"
+    assert join_status(appointment, settings, start + timedelta(hours=1, minutes=59)) == "open"
+    assert join_status(appointment, settings, start + timedelta(hours=2)) == "over"
+    assert utcnow() < start
+    unknown = await api.client.get("/api/v1/public/join/" + "B" * 22)
+    assert unknown.status_code == 404

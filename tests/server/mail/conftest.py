@@ -124,7 +124,9 @@ class CollectingHandler:
         return "250 Message accepted"
 
 
-def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+def _authenticate(
+    server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+) -> AuthResult:
     accepted = isinstance(data, LoginPassword) and (
         data.login.decode() == SMTP_USER and data.password.decode() == SMTP_PASSWORD
     )
@@ -157,10 +159,12 @@ class SmtpTestServer:
         return f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        # aiosmtpd counts only STARTTLS as TLS for auth_require_tls, so with implicit
+        # TLS (already encrypted from the first byte) that check has to be off.
         tls_options: dict[str, Any] = (
-            {"ssl_context": self._tls}
+            {"ssl_context": self._tls, "auth_require_tls": False}
             if self.implicit_tls
-            else {"tls_context": self._tls, "require_starttls": True}
+            else {"tls_context": self._tls, "require_starttls": True, "auth_require_tls": True}
         )
         self._controller = Controller(
             self.handler,
@@ -168,7 +172,6 @@ class SmtpTestServer:
             port=self.port,
             authenticator=_authenticate,
             auth_required=True,
-            auth_require_tls=True,
             **tls_options,
         )
         self._controller.start()
