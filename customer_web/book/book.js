@@ -528,15 +528,12 @@ async function main() {
   });
   const form = $("booking-form");
   form.addEventListener("submit", submitBooking);
+  // Checked on submit, then again while the customer corrects a field. Not on blur: a
+  // message appearing then shifts the page under the pointer and swallows the click.
   for (const field of CONTACT_FIELDS) {
     const input = $(field);
     input.addEventListener(field === "consent" ? "change" : "input", () => {
       if (state.errors[field]) {
-        validateField(field);
-      }
-    });
-    input.addEventListener("blur", () => {
-      if (field !== "consent" && input.value.trim()) {
         validateField(field);
       }
     });

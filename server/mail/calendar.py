@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # compose.py imports this module; the dataclass is only neede
 
 ALARM_BEFORE = timedelta(minutes=15)
 
-# The few calendar texts; the mail's own wording lives in templates/i18n/.
+# The few calendar texts; the mail's own wording lives in templates/wording.*.j2.
 _TEXT = {
     "de": {
         "summary": "Video-Beratung mit {advisor}",
@@ -59,7 +59,8 @@ def build_invitation(
     if method == "REQUEST":
         event.add_component(_alarm(mail.language))
     calendar = Calendar()
-    calendar.add("prodid", f"-//{settings.organisation_name}//Videoberatung//DE")
+    product = f"-//{settings.organisation_name}//Videoberatung//{mail.language.upper()}"
+    calendar.add("prodid", product)
     calendar.add("version", "2.0")
     calendar.add("method", method)
     calendar.add_component(event)

@@ -1,6 +1,6 @@
 """Build the appointment e-mails: plain text, HTML and the .ics invitation in one message.
 
-All wording lives in the templates (``templates/i18n/<language>.j2``); this module picks
+All wording lives in the templates (``templates/wording.<language>.j2``); this module picks
 the template, formats the appointment time for the customer's language and assembles
 the MIME structure.
 """
@@ -141,8 +141,8 @@ _environment = Environment(
 
 
 def _wording(language: str) -> Any:
-    """The language's wording module (``templates/i18n/<language>.j2``), cached by Jinja."""
-    return _environment.get_template(f"i18n/{language}.j2").module
+    """The language's wording module (``templates/wording.<language>.j2``), cached by Jinja."""
+    return _environment.get_template(f"wording.{language}.j2").module
 
 
 def compose_appointment_mail(
@@ -167,16 +167,7 @@ def compose_appointment_mail(
     message.add_alternative(
         _render(f"{template}.html.j2", context), subtype="html", cte="quoted-printable"
     )
-    method: Literal["REQUEST", "CANCEL"] = (
-        "CANCEL" if mail.kind is MailKind.CANCELLATION else "REQUEST"
-    )
-    message.add_attachment(
-        build_invitation(mail, settings, method=method, now=now),
-        maintype="text",
-        subtype="calendar",
-        filename=str(wording.ics_filename),
-        params={"method": method, "charset": "utf-8"},
-    )
+    _attach_invitation(message, mail, settings, str(wording.ics_filename), now)
     # Set last: set_content() and add_attachment() move Content-* headers into parts.
     message["Content-Language"] = mail.language
     return message
@@ -196,6 +187,22 @@ def _set_headers(
     # Ask mail servers and clients not to answer with vacation replies.
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
+
+
+def _attach_invitation(
+    message: EmailMessage, mail: AppointmentMail, settings: Settings, filename: str,
+    now: datetime,
+) -> None:
+    method: Literal["REQUEST", "CANCEL"] = (
+        "CANCEL" if mail.kind is MailKind.CANCELLATION else "REQUEST"
+    )
+    message.add_attachment(
+        build_invitation(mail, settings, method=method, now=now),
+        maintype="text",
+        subtype="calendar",
+        filename=filename,
+        params={"method": method, "charset": "utf-8"},
+    )
 
 
 def _single_line(text: str) -> str:
