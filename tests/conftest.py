@@ -137,6 +137,7 @@ class LiveServer:
     url: str
     data_dir: Path
     process: subprocess.Popen[bytes]
+    log_path: Path
 
     @property
     def outbox_dir(self) -> Path:
@@ -168,7 +169,8 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """``videoberatung-server demo`` in a subprocess: seeded like the demo, fresh SQLite."""
     port = free_port()
     data_dir = tmp_path / "var"
-    log = (tmp_path / "server.log").open("wb")
+    log_path = tmp_path / "server.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "demo", "--data-dir", str(data_dir),
          "--port", str(port)],
@@ -177,7 +179,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(f"{url}/healthz", timeout=60)
-        yield LiveServer(url=url, data_dir=data_dir, process=process)
+        yield LiveServer(url=url, data_dir=data_dir, process=process, log_path=log_path)
     finally:
         process.terminate()
         try:

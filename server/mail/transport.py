@@ -8,7 +8,9 @@ content or the SMTP password.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import re
 import secrets
 import ssl
 from datetime import UTC, datetime
@@ -21,6 +23,9 @@ import aiosmtplib
 from server.core.config import Settings
 
 DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
+JOIN_LINK = re.compile(rb"https?://[^\s\"<>]+/join/[A-Za-z0-9_-]+")
+
+log = logging.getLogger(__name__)
 
 
 class MailDeliveryError(Exception):
@@ -42,11 +47,15 @@ class OutboxFolderTransport:
     async def send(self, message: bytes, *, sender: str, recipients: list[str]) -> None:
         """Store ``message`` as ``<UTC time>-<random>.eml``; the envelope is not kept."""
         try:
-            await asyncio.to_thread(self._write, message)
+            path = await asyncio.to_thread(self._write, message)
         except OSError as error:
             raise MailDeliveryError(
                 f"cannot write to outbox folder {self.folder}: {error.strerror or error}"
             ) from error
+        # Without a mail server (the demo), the log is where the join link is found.
+        link = JOIN_LINK.search(message)
+        log.info("mail written to %s%s", path,
+                 f"; join link: {link.group().decode()}" if link else "")
 
     def _write(self, message: bytes) -> Path:
         # 0700/0600: the mails carry customers' names and personal links.

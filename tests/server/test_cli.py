@@ -102,3 +102,8 @@ def test_demo_seeds_an_appointment_now_and_serves(live_server: LiveServer) -> No
     [mail] = live_server.outbox_messages()
     assert "/join/" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert list(live_server.outbox_dir.glob("*.tmp")) == []
+    # Without a mail server the join link is in the log, and the demo printed it too.
+    log = live_server.log_path.read_text()
+    printed = re.search(r"Appointment now:\s+(\S+)", log)
+    assert printed is not None
+    assert f"join link: {printed.group(1)}" in log

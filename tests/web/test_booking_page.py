@@ -162,6 +162,7 @@ def test_booked_slot_is_no_longer_offered(
 def test_invalid_details_are_shown_at_the_fields_in_german(
     page: Page, live_server: Any, problems: BrowserProblems
 ) -> None:
+    mails_before = len(live_server.outbox_messages())
     open_booking(page, live_server.url)
     pick_time(page)
     fill_contact(page, name="Erika Mustermann", email="kein-at-zeichen", phone="12",
@@ -183,7 +184,7 @@ def test_invalid_details_are_shown_at_the_fields_in_german(
     page.locator("#phone").fill("030 1234567")
     expect(page.locator("#phone-error")).to_be_empty()
     expect(page.locator("#phone")).not_to_have_attribute("aria-invalid", "true")
-    assert live_server.outbox_messages() == []
+    assert len(live_server.outbox_messages()) == mails_before
     problems.assert_none()
 
 
@@ -206,7 +207,7 @@ def test_invalid_details_are_shown_at_the_fields_in_english(
     expect(page.locator("#consent-error")).to_have_text(re.compile("privacy notice"))
     expect(page.locator("#name")).to_be_focused()
 
-    fill_contact(page, name="Jane Doe", email="jane@", phone="+49 30 12", consent=False)
+    fill_contact(page, name="Jane Doe", email="jane@", phone="+49 12", consent=False)
     page.get_by_role("button", name="Book appointment").click()
     expect(page.locator("#email-error")).to_have_text(re.compile("valid e-mail address"))
     expect(page.locator("#phone-error")).to_have_text(re.compile("valid phone number"))
