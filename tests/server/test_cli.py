@@ -107,3 +107,15 @@ def test_demo_seeds_an_appointment_now_and_serves(live_server: LiveServer) -> No
     printed = re.search(r"Appointment now:\s+(\S+)", log)
     assert printed is not None
     assert f"join link: {printed.group(1)}" in log
+
+
+def test_both_console_scripts_are_installed() -> None:
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.run([str(bin_dir / "videoberatung-server"), "--help"],
+                            capture_output=True, text=True, check=False)
+    assert server.returncode == 0
+    for command in ("serve", "migrate", "add-advisor", "book", "demo"):
+        assert command in server.stdout
+    advisor = subprocess.run([str(bin_dir / "videoberatung-advisor"), "--version"],
+                             capture_output=True, text=True, check=False)
+    assert advisor.returncode == 0 and advisor.stdout.startswith("videoberatung-advisor ")

@@ -233,6 +233,36 @@ def test_server_rejection_of_a_phone_number_is_shown_at_the_field(
     problems.assert_none(allow=r"status of 422")
 
 
+def test_slot_taken_meanwhile_is_explained_and_the_times_reload(
+    page: Page, live_server: Any, problems: BrowserProblems
+) -> None:
+    open_booking(page, live_server.url)
+    starts_at = pick_time(page)
+    topic = next(t for t in api_get(live_server, "/api/v1/public/topics")
+                 if t["slug"] == "baufinanzierung")
+    privacy = api_get(live_server, "/api/v1/public/legal/privacy", lang="de")
+    faster = httpx.post(f"{live_server.url}/api/v1/public/bookings", timeout=10, json={
+        "topic_id": topic["id"], "advisor_id": None, "starts_at": starts_at,
+        "name": "Max Schneller", "email": "max@example.org", "phone": "030 7654321",
+        "language": "de", "privacy_sha256": privacy["sha256"],
+    })
+    assert faster.status_code == 201, faster.text
+
+    fill_contact(page, **CUSTOMER)
+    page.get_by_role("button", name="Termin buchen").click()
+    expect(page.locator("#slot-notice")).to_contain_text("gerade von jemand anderem gebucht")
+    expect(page.locator(".slot-time").first).to_be_visible()
+    expect(page.locator(f'.slot-time[data-starts-at="{starts_at}"]')).to_have_count(0)
+    expect(page.locator("#confirmation")).to_be_hidden()
+
+    # The details are kept: choosing another time is enough.
+    pick_time(page)
+    expect(page.locator("#name")).to_have_value(CUSTOMER["name"])
+    page.get_by_role("button", name="Termin buchen").click()
+    expect(page.get_by_role("heading", name="Ihr Termin ist gebucht")).to_be_visible()
+    problems.assert_none(allow=r"status of 409")
+
+
 # Managing the appointment --------------------------------------------------------------
 
 
