@@ -26,7 +26,7 @@ from server.core.config import Settings, load_settings
 from server.db import migrate
 from server.db.session import Database
 from tests.fixtures.postgres import running_postgres
-from tests.fixtures.processes import free_port, wait_for_http
+from tests.fixtures.processes import free_port, stop_process, wait_for_http
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -181,11 +181,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         wait_for_http(f"{url}/healthz", timeout=60)
         yield LiveServer(url=url, data_dir=data_dir, process=process, log_path=log_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
         log.close()
 
 
