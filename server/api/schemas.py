@@ -34,6 +34,10 @@ def _whole_minute(value: datetime) -> datetime:
     return value
 
 
+# Keeps ids inside a 32-bit INTEGER column on every database (a larger one would be a
+# database error, not a clear 422).
+MAX_ID = 2_147_483_647
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Phone = Annotated[str, AfterValidator(normalise_phone)]
 PersonName = Annotated[str, Field(max_length=200), AfterValidator(clean_name)]
 Instant = Annotated[datetime, AfterValidator(_aware_utc), AfterValidator(_whole_minute)]
@@ -106,7 +110,7 @@ class NewAdvisorRequest(StrictModel):
     email: EmailStr
     role: Role = Role.ADVISOR
     slot_minutes: int = Field(30, ge=5, le=240)
-    topic_ids: list[int] = Field(default_factory=list, max_length=100)
+    topic_ids: list[RecordId] = Field(default_factory=list, max_length=100)
 
 
 # Availability -----------------------------------------------------------------------
@@ -262,8 +266,8 @@ class CustomerFields(StrictModel):
 
 
 class PublicBookingRequest(CustomerFields):
-    topic_id: int
-    advisor_id: int | None = None
+    topic_id: RecordId
+    advisor_id: RecordId | None = None
     starts_at: Instant
     privacy_sha256: Sha256
 
@@ -274,8 +278,8 @@ class PublicBookingResponse(BaseModel):
 
 
 class AdvisorBookingRequest(CustomerFields):
-    topic_id: int | None = None
-    advisor_id: int | None = Field(None, description="default: the signed-in advisor")
+    topic_id: RecordId | None = None
+    advisor_id: RecordId | None = Field(None, description="default: the signed-in advisor")
     starts_at: Instant
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 from sqlalchemy import select
 
 from server.api.deps import AdvisorDep, ServicesDep, SessionDep
 from server.api.schemas import (
+    MAX_ID,
     AdvisorAppointmentOut,
     AdvisorBookingRequest,
     RescheduleRequest,
@@ -20,6 +22,7 @@ from server.core.errors import Forbidden, NotFound
 from server.db.models import Advisor, Appointment, Role, utcnow
 
 router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])
+AppointmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _may_act_for(advisor: Advisor, advisor_id: int) -> None:
@@ -42,7 +45,7 @@ async def list_appointments(
     services: ServicesDep,
     start: date | None = Query(None, description="first day (local); default today"),
     days: int = Query(14, ge=1, le=366),
-    advisor_id: int | None = Query(None, ge=1, description="admins: another advisor"),
+    advisor_id: int | None = Query(None, ge=1, le=MAX_ID, description="admins: another advisor"),
 ) -> list[AdvisorAppointmentOut]:
     """Today's and upcoming appointments of the signed-in advisor, in every state."""
     zone = services.settings.zone
@@ -83,14 +86,14 @@ async def book_for_customer(
 
 @router.get("/{appointment_id}", response_model=AdvisorAppointmentOut)
 async def get_appointment(
-    appointment_id: int, advisor: AdvisorDep, session: SessionDep
+    appointment_id: AppointmentId, advisor: AdvisorDep, session: SessionDep
 ) -> AdvisorAppointmentOut:
     return AdvisorAppointmentOut.of(await _own(session, advisor, appointment_id))
 
 
 @router.post("/{appointment_id}/cancel", response_model=AdvisorAppointmentOut)
 async def cancel_appointment(
-    appointment_id: int, advisor: AdvisorDep, session: SessionDep, services: ServicesDep
+    appointment_id: AppointmentId, advisor: AdvisorDep, session: SessionDep, services: ServicesDep
 ) -> AdvisorAppointmentOut:
     appointment = await _own(session, advisor, appointment_id)
     await workflow.cancel_and_notify(session, services.settings, appointment,
@@ -101,7 +104,7 @@ async def cancel_appointment(
 
 @router.post("/{appointment_id}/reschedule", response_model=AdvisorAppointmentOut)
 async def reschedule_appointment(
-    appointment_id: int,
+    appointment_id: AppointmentId,
     body: RescheduleRequest,
     advisor: AdvisorDep,
     session: SessionDep,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.api.deps import ServicesDep, SessionDep
 from server.api.schemas import (
+    MAX_ID,
     AppointmentOut,
     AppointmentResponse,
     JoinStatus,
@@ -54,7 +55,7 @@ async def topics(session: SessionDep) -> list[TopicOut]:
 
 @router.get("/advisors", response_model=list[PublicAdvisorOut])
 async def advisors(
-    session: SessionDep, topic_id: int | None = Query(None, ge=1)
+    session: SessionDep, topic_id: int | None = Query(None, ge=1, le=MAX_ID)
 ) -> list[PublicAdvisorOut]:
     found = await booking.bookable_advisors(session, topic_id)
     return [PublicAdvisorOut(id=a.id, display_name=a.display_name) for a in found]
@@ -64,8 +65,8 @@ async def advisors(
 async def slots(
     session: SessionDep,
     services: ServicesDep,
-    topic_id: int = Query(ge=1),
-    advisor_id: int | None = Query(None, ge=1),
+    topic_id: int = Query(ge=1, le=MAX_ID),
+    advisor_id: int | None = Query(None, ge=1, le=MAX_ID),
     from_: date | None = Query(None, alias="from"),
     days: int = Query(7, ge=1, le=31),
 ) -> SlotsResponse:

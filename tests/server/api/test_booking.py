@@ -239,6 +239,9 @@ async def test_malformed_requests_never_produce_a_500(api: Api, seeded: Seeded) 
         ("GET", "/api/v1/public/legal/passwords?lang=de", None),
         ("GET", "/api/v1/public/manage/%00%ff", None),
         ("POST", "/api/v1/auth/sign-in", b'{"username": 5}'),
+        ("GET", "/api/v1/public/slots?topic_id=99999999999999999999", None),
+        ("GET", f"/api/v1/public/advisors?topic_id={2**40}", None),
+        ("POST", "/api/v1/public/bookings", b'{"topic_id": 9223372036854775808}'),
     ]
     for method, path, content in bad:
         response = await api.client.request(method, path, content=content,
