@@ -25,7 +25,10 @@ Language = Literal["de", "en"]
 def _aware_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("give the time with a time zone, e.g. 2026-12-01T09:00:00Z")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("this time is out of range") from None
 
 
 def _whole_minute(value: datetime) -> datetime:

@@ -119,9 +119,9 @@ async def offered_slots(
     today = now.astimezone(zone).date()
     horizon = today + timedelta(days=settings.booking_horizon_days)
     first_day = max(first_day, today)
-    last_day = min(first_day + timedelta(days=days - 1), horizon)
-    if last_day < first_day:
+    if first_day > horizon:
         return []
+    last_day = min(first_day + timedelta(days=days - 1), horizon)
     not_before = now + timedelta(minutes=settings.booking_min_notice_minutes)
     advisors = [
         a
@@ -179,6 +179,17 @@ def _check_customer_slot(
         raise InvalidInput("this time is too far ahead", "starts_at")
     if not is_offered(windows_of(advisor), advisor.slot_minutes, start, settings.zone):
         raise InvalidInput("this advisor does not offer appointments at that time", "starts_at")
+
+
+ADVISOR_HORIZON = timedelta(days=2 * 366)
+
+
+def _check_advisor_slot(start: datetime, now: datetime) -> None:
+    """Advisors may book any time, but not in the past or years ahead (typing errors)."""
+    if start < now - timedelta(minutes=5):
+        raise InvalidInput("the start lies in the past", "starts_at")
+    if start > now + ADVISOR_HORIZON:
+        raise InvalidInput("the start is more than two years ahead", "starts_at")
 
 
 async def issue_token(
@@ -272,8 +283,8 @@ async def book(
         if not offering:
             raise InvalidInput("no advisor offers appointments at that time", "starts_at")
         candidates = offering
-    elif start < now - timedelta(minutes=5):
-        raise InvalidInput("the start lies in the past", "starts_at")
+    else:
+        _check_advisor_slot(start, now)
 
     row = Customer(
         name=customer.name, email=customer.email, phone=customer.phone,
@@ -393,8 +404,7 @@ async def reschedule(
     advisor = appointment.advisor
     await session.refresh(advisor, ["availability"])
     if by_advisor:
-        if new_start < now:
-            raise InvalidInput("the new start lies in the past", "starts_at")
+        _check_advisor_slot(new_start, now)
     else:
         _check_customer_slot(settings, advisor, new_start, now)
     slot = Interval(new_start, new_start + (appointment.ends_at - appointment.starts_at))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date, timedelta
 import sys
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def test_set_up_an_advisor_and_book_from_the_command_line(tmp_path: Path) -> Non
     assert run_cli(data, "set-availability", "--username", "clara",
                    "--window", "mon-fri 09:00-17:00").returncode == 0
 
-    booked = run_cli(data, "book", "--advisor", "clara", "--start", "2031-06-02 10:00",
+    in_a_month = (date.today() + timedelta(days=30)).isoformat()
+    booked = run_cli(data, "book", "--advisor", "clara", "--start", f"{in_a_month} 10:00",
                      "--name", "Erika Mustermann", "--email", "erika@example.com",
                      "--phone", "030 1234567", "--topic", "rente")
     assert booked.returncode == 0, booked.stderr

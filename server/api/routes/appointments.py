@@ -18,10 +18,11 @@ from server.api.schemas import (
 from server.booking import service as booking
 from server.booking import workflow
 from server.booking.slots import local_instant
-from server.core.errors import Forbidden, NotFound
+from server.core.errors import Forbidden, InvalidInput, NotFound
 from server.db.models import Advisor, Appointment, Role, utcnow
 
 router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(9000, 1, 1)
 AppointmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -52,6 +53,8 @@ async def list_appointments(
     whose = advisor_id or advisor.id
     _may_act_for(advisor, whose)
     first = start or utcnow().astimezone(zone).date()
+    if not EARLIEST_DAY <= first <= LATEST_DAY:
+        raise InvalidInput("the start day is out of range", "start")
     begin = local_instant(first, datetime.min.time(), zone)
     end = local_instant(first + timedelta(days=days), datetime.min.time(), zone)
     rows = await session.scalars(

@@ -241,6 +241,7 @@ async def test_malformed_requests_never_produce_a_500(api: Api, seeded: Seeded) 
         ("POST", "/api/v1/auth/sign-in", b'{"username": 5}'),
         ("GET", "/api/v1/public/slots?topic_id=99999999999999999999", None),
         ("GET", f"/api/v1/public/advisors?topic_id={2**40}", None),
+        ("POST", "/api/v1/public/bookings", b'{"starts_at": "0001-01-01T00:00:00+01:00"}'),
         ("POST", "/api/v1/public/bookings", b'{"topic_id": 9223372036854775808}'),
     ]
     for method, path, content in bad:
@@ -248,6 +249,12 @@ async def test_malformed_requests_never_produce_a_500(api: Api, seeded: Seeded) 
                                             headers={"content-type": "application/json"})
         assert 400 <= response.status_code < 500, (path, response.status_code)
         assert response.json()["error"]["message"]
+    far = await api.client.get("/api/v1/public/slots?topic_id=1&from=9999-12-31&days=7")
+    assert far.status_code == 200 and far.json()["slots"] == []
+    headers = await api.sign_in("anna", PASSWORD)
+    listing = await api.client.get("/api/v1/appointments?start=9999-12-31&days=300",
+                                   headers=headers)
+    assert listing.status_code == 422
     huge = await api.client.post("/api/v1/public/bookings", content=b"x" * 200_000,
                                  headers={"content-type": "application/json"})
     assert huge.status_code == 413
@@ -343,6 +350,12 @@ async def test_advisor_books_for_a_customer_over_rest(api: Api, seeded: Seeded) 
         "email": "o@example.com",
     })
     assert clash.status_code == 409
+    for far_or_past in ("9999-12-31T23:59:00Z", "2020-01-01T10:00:00Z"):
+        refused = await api.client.post("/api/v1/appointments", headers=headers, json={
+            "starts_at": far_or_past, "name": "Other", "phone": "0301234567",
+            "email": "o@example.com",
+        })
+        assert refused.status_code == 422, refused.text
 
 
 async def test_availability_can_be_read_and_replaced(api: Api, seeded: Seeded) -> None:
