@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import date, timedelta
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
