@@ -73,6 +73,8 @@ def appointment_mail(
     topic_name = None
     if topic is not None:
         topic_name = topic.name_en if language == "en" else topic.name_de
+    # Links in an English mail open the pages in English.
+    suffix = "?lang=en" if language == "en" else ""
     return AppointmentMail(
         kind=kind,
         language=language,
@@ -84,9 +86,9 @@ def appointment_mail(
         ends_at=appointment.ends_at,
         ics_uid=appointment.ics_uid,
         ics_sequence=appointment.ics_sequence,
-        join_link=settings.join_link(join_token) if join_token else None,
-        manage_link=settings.manage_link(manage_token) if manage_token else None,
-        booking_link=f"{settings.resolved_public_url}/book",
+        join_link=settings.join_link(join_token) + suffix if join_token else None,
+        manage_link=settings.manage_link(manage_token) + suffix if manage_token else None,
+        booking_link=f"{settings.resolved_public_url}/book{suffix}",
     )
 
 

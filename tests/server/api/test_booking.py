@@ -338,6 +338,7 @@ async def test_advisor_books_for_a_customer_over_rest(api: Api, seeded: Seeded) 
     assert created["booked_by_advisor_id"] == seeded.advisor_id
     [mail] = await queued_mails(api)
     assert mail["Subject"].startswith("Your video consultation")
+    assert f"/join/{link_in(mail, 'join')}?lang=en" in mail.get_body(("plain",)).get_content()
 
     listed = await api.client.get(f"/api/v1/appointments?start={start.date()}&days=1",
                                   headers=headers)
