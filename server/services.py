@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.accounts.throttle import ThrottlePolicy
 from server.core.config import Settings
 from server.db.session import Database
+from server.live.bus import Bus, bus_from_url
+from server.live.hub import LiveHub
 from server.mail.outbox import MailDispatcher
 from server.mail.transport import transport_from_settings
 
@@ -19,9 +21,13 @@ class Services:
     settings: Settings
     db: Database
     mail: MailDispatcher = field(init=False)
+    bus: Bus = field(init=False)
+    hub: LiveHub = field(init=False)
 
     def __post_init__(self) -> None:
         self.mail = MailDispatcher(self.db, transport_from_settings(self.settings), self.settings)
+        self.bus = bus_from_url(self.settings.redis_url)
+        self.hub = LiveHub(self.db, self.settings, self.bus)
 
     @property
     def throttle_policy(self) -> ThrottlePolicy:

@@ -28,6 +28,8 @@ from server.db.session import Database
 from tests.fixtures.postgres import running_postgres
 from tests.fixtures.processes import free_port, stop_process, wait_for_http
 
+pytest_plugins = ["tests.fixtures.live"]
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

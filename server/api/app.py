@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from server.api import ws
 from server.api.errors import install_error_handlers
 from server.api.middleware import SecurityMiddleware
-from server.api.routes import advisors, appointments, auth, health, pages, public
+from server.api.routes import advisors, appointments, auth, health, live, pages, public
 from server.core.config import Settings
 from server.core.paths import CUSTOMER_WEB_DIR
 from server.mail.reminders import send_due_reminders
@@ -38,6 +39,7 @@ def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         tasks = []
+        await services.hub.start()
         if background:
             tasks = [
                 asyncio.create_task(services.mail.run(), name="mail-dispatcher"),
@@ -49,6 +51,8 @@ def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await services.hub.stop()
+            await services.bus.close()
             await services.db.dispose()
 
     app = FastAPI(
@@ -62,7 +66,7 @@ def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
     app.state.services = services
     install_error_handlers(app)
     app.add_middleware(SecurityMiddleware)
-    for module in (health, auth, public, appointments, advisors, pages):
+    for module in (health, auth, public, appointments, advisors, live, pages, ws):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=CUSTOMER_WEB_DIR), name="static")
     return app

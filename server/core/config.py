@@ -71,6 +71,19 @@ class Settings(BaseSettings):
     mail_poll_seconds: float = Field(5.0, gt=0, le=3600)
     reminder_poll_seconds: float = Field(60.0, gt=0, le=3600)
 
+    redis_url: str | None = Field(None, description="redis://host:6379/0 for several instances")
+    stun_urls: list[str] = Field(default_factory=list, description="e.g. stun:turn.example.de:3478")
+    turn_urls: list[str] = Field(
+        default_factory=list, description="e.g. turn:turn.example.de:3478?transport=udp"
+    )
+    turn_secret: str | None = Field(None, min_length=16, description="coturn static-auth-secret")
+    turn_ttl_seconds: int = Field(6 * 3600, ge=60, le=48 * 3600)
+
+    grace_seconds: float = Field(60.0, gt=0, le=3600,
+                                 description="how long a vanished customer keeps their place")
+    heartbeat_seconds: float = Field(15.0, gt=0, le=300)
+    chat_max_chars: int = Field(2000, ge=100, le=4000)
+
     log_json: bool = False
 
     @field_validator("timezone")
@@ -119,6 +132,21 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"unsupported database {scheme!r}: use sqlite:///path or postgresql://…"
             )
+        return value
+
+    @field_validator("stun_urls", "turn_urls")
+    @classmethod
+    def _ice_urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not url.startswith(("stun:", "turn:", "turns:")):
+                raise ValueError(f"{url!r} is not a stun:, turn: or turns: URL")
+        return urls
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError("must look like redis://host:6379/0")
         return value
 
     @field_validator("smtp_url")
@@ -175,7 +203,8 @@ def _describe(error: ValidationError) -> str:
     message = first["msg"].removeprefix("Value error, ")
     value = first.get("input")
     # Our own validators name the value already; never echo a URL that may hold a password.
-    echo = first["type"] != "value_error" and field not in ("smtp_url", "database_url")
+    secret = field in ("smtp_url", "database_url", "redis_url", "turn_secret")
+    echo = first["type"] != "value_error" and not secret
     shown = f" (got {value!r})" if echo and isinstance(value, str | int | float) else ""
     return f"{ENV_PREFIX}{field.upper()}: {message}{shown}"
 

@@ -92,6 +92,26 @@ class TokenPurpose(enum.StrEnum):
     MANAGE = "manage"
 
 
+class VisitState(enum.StrEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"
+    ACTIVE = "active"
+    ENDED = "ended"
+    LEFT_MESSAGE = "left_message"
+    ABANDONED = "abandoned"
+
+
+class ConnectionMode(enum.StrEnum):
+    TEXT = "text"
+    VIDEO = "video"
+
+
+class Party(enum.StrEnum):
+    CUSTOMER = "customer"
+    ADVISOR = "advisor"
+    SYSTEM = "system"
+
+
 class MailState(enum.StrEnum):
     QUEUED = "queued"
     SENT = "sent"
@@ -256,8 +276,10 @@ class ConsentRecord(Base):
     __tablename__ = "consent_records"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    # None for a walk-in, who is known only by the visit's name and phone.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     document: Mapped[str] = mapped_column(String(32))  # e.g. "privacy", "terms"
     language: Mapped[str] = mapped_column(String(2))
     text_sha256: Mapped[str] = mapped_column(String(64))
@@ -297,3 +319,81 @@ class OutgoingMail(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Visit(Base):
+    """One customer's presence, from „Anmelden“ to the end (see DESIGN.md)."""
+
+    __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_live", "state", "advisor_id", "topic_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # the browser's resume key
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), index=True)
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
+    # The appointment's advisor from the start; for walk-ins the one who accepted.
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id"))
+    customer_name: Mapped[str] = mapped_column(String(120))
+    customer_phone: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(2), default="de")
+    state: Mapped[VisitState] = mapped_column(_enum(VisitState, "visit_state"),
+                                              default=VisitState.WAITING)
+    mode: Mapped[ConnectionMode | None] = mapped_column(_enum(ConnectionMode, "connection_mode"))
+    see_advisor: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_me: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_by: Mapped[Party | None] = mapped_column(_enum(Party, "party"))
+    # Set while the customer has no live connection; the visit is abandoned after the
+    # grace period unless they come back.
+    disconnected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    rating: Mapped[int | None] = mapped_column(Integer)
+
+    appointment: Mapped[Appointment | None] = relationship(lazy="joined")
+    advisor: Mapped[Advisor | None] = relationship(lazy="joined")
+
+
+class ChatMessage(Base):
+    __tablename__ = "chat_messages"
+    __table_args__ = (UniqueConstraint("visit_id", "sender", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[Party] = mapped_column(_enum(Party, "party"))
+    text: Mapped[str] = mapped_column(String(4000))
+    # The sender's own id for the line, so a resend after a reconnect is not stored twice.
+    client_id: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CustomerMessage(Base):
+    """A message left by a customer who did not want to wait."""
+
+    __tablename__ = "customer_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), unique=True)
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id"), index=True)
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
+    customer_name: Mapped[str] = mapped_column(String(120))
+    callback_phone: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(String(4000))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    handled_by: Mapped[int | None] = mapped_column(ForeignKey("advisors.id"))
+
+
+class LiveConnection(Base):
+    """An advisor's open console connection; an advisor is online while one is fresh.
+
+    Rows of a crashed instance simply go stale (``last_seen_at``)."""
+
+    __tablename__ = "live_connections"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="CASCADE"),
+                                            index=True)
+    connected_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

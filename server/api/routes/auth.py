@@ -22,6 +22,7 @@ async def sign_in(
         lifetime=services.settings.session_lifetime,
         policy=services.throttle_policy,
     )
+    await session.commit()  # the token must work the moment the client has it
     return SignInResponse(
         token=result.token, expires_at=result.expires_at, advisor=AdvisorOut.of(result.advisor)
     )
@@ -30,6 +31,7 @@ async def sign_in(
 @router.post("/sign-out", status_code=status.HTTP_204_NO_CONTENT)
 async def sign_out(_: AdvisorDep, token: TokenDep, session: SessionDep) -> None:
     await accounts.sign_out(session, token)
+    await session.commit()
 
 
 @router.get("/me", response_model=AdvisorOut)

@@ -16,7 +16,8 @@ from server.db.session import Database
 TABLES = {
     "advisors", "availability_windows", "topics", "advisor_topics", "auth_tokens",
     "sign_in_failures", "customers", "appointments", "access_tokens", "consent_records",
-    "audit_log", "outgoing_mail", "alembic_version",
+    "audit_log", "outgoing_mail", "alembic_version", "visits", "chat_messages",
+    "customer_messages", "live_connections",
 }
 
 

@@ -1,0 +1,69 @@
+"""The console's REST calls (blocking ``requests``: call them off the GUI/event loop)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+TIMEOUT = (5, 20)  # connect, read
+
+
+class ServerError(Exception):
+    """The server refused or could not be reached; ``code`` as in the API's errors."""
+
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    advisor: dict[str, Any]
+
+
+class RestClient:
+    def __init__(self, server_url: str, token: str | None = None) -> None:
+        self.server_url = server_url.rstrip("/")
+        self.token = token
+        self._http = requests.Session()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            response = self._http.request(method, f"{self.server_url}{path}", headers=headers,
+                                          timeout=TIMEOUT, **kwargs)
+        except requests.RequestException as problem:
+            raise ServerError("unreachable", f"the server cannot be reached ({problem})") from None
+        if response.status_code >= 400:
+            try:
+                error = response.json()["error"]
+                raise ServerError(error["code"], error["message"], response.status_code)
+            except (ValueError, KeyError, TypeError):
+                raise ServerError("http_error", f"HTTP {response.status_code}",
+                                  response.status_code) from None
+        return response.json() if response.content else None
+
+    def sign_in(self, username: str, password: str) -> SignedIn:
+        body = self._request("POST", "/api/v1/auth/sign-in",
+                             json={"username": username, "password": password})
+        self.token = body["token"]
+        return SignedIn(token=body["token"], advisor=body["advisor"])
+
+    def sign_out(self) -> None:
+        self._request("POST", "/api/v1/auth/sign-out")
+        self.token = None
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self._request("GET", path, params=params)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self._request("POST", path, json=body)
+
+    @property
+    def ws_url(self) -> str:
+        return self.server_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1)

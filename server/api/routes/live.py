@@ -1,0 +1,76 @@
+"""REST beside the live connections: messages left by customers, ICE servers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel
+
+from server.api.deps import AdvisorDep, ServicesDep, SessionDep
+from server.api.schemas import MAX_ID
+from server.db.models import CustomerMessage, utcnow
+from server.live import service
+from server.live.ice import ice_servers
+
+router = APIRouter(prefix="/api/v1", tags=["live"])
+
+
+class CustomerMessageOut(BaseModel):
+    id: int
+    customer_name: str
+    callback_phone: str
+    text: str
+    created_at: datetime
+    handled_at: datetime | None
+    advisor_id: int | None
+    topic_id: int | None
+
+    @classmethod
+    def of(cls, message: CustomerMessage) -> CustomerMessageOut:
+        return cls(id=message.id, customer_name=message.customer_name,
+                   callback_phone=message.callback_phone, text=message.text,
+                   created_at=message.created_at, handled_at=message.handled_at,
+                   advisor_id=message.advisor_id, topic_id=message.topic_id)
+
+
+class HandledBody(BaseModel):
+    handled: bool = True
+
+
+class IceServerOut(BaseModel):
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+@router.get("/messages", response_model=list[CustomerMessageOut])
+async def list_messages(
+    advisor: AdvisorDep, session: SessionDep, unhandled: bool = Query(False)
+) -> list[CustomerMessageOut]:
+    """Messages left for this advisor or for one of their topics, newest first."""
+    found = await service.messages_for(session, advisor, unhandled_only=unhandled)
+    return [CustomerMessageOut.of(m) for m in found]
+
+
+@router.post("/messages/{message_id}/handled", response_model=CustomerMessageOut)
+async def mark_handled(
+    message_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    advisor: AdvisorDep,
+    session: SessionDep,
+    services: ServicesDep,
+    body: HandledBody | None = None,
+) -> CustomerMessageOut:
+    message = await service.mark_handled(session, advisor, message_id,
+                                         body.handled if body else True)
+    await session.commit()
+    await services.hub.messages_changed()
+    return CustomerMessageOut.of(message)
+
+
+@router.get("/ice-servers", response_model=list[IceServerOut])
+async def advisor_ice_servers(advisor: AdvisorDep, services: ServicesDep) -> list[IceServerOut]:
+    """STUN/TURN for the console, with TURN credentials valid for a few hours."""
+    return [IceServerOut(urls=s.urls, username=s.username, credential=s.credential)
+            for s in ice_servers(services.settings, f"advisor-{advisor.id}", utcnow())]

@@ -1,0 +1,97 @@
+"""The two WebSocket endpoints. They only move text between the socket and a party."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from server.live import protocol as p
+from server.live.hub import LiveHub, Outbox
+from server.live.parties import AdvisorParty, BaseParty, CustomerParty
+from server.live.ratelimit import TokenBucket
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+MESSAGES_PER_SECOND = 10.0
+BURST = 40.0
+STRIKES_BEFORE_CLOSE = 100  # messages refused for rate before we give up on a client
+
+
+def _hub(websocket: WebSocket) -> LiveHub:
+    hub: LiveHub = websocket.app.state.services.hub
+    return hub
+
+
+async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) -> None:
+    bucket = TokenBucket(rate=MESSAGES_PER_SECOND, burst=BURST)
+    strikes = 0
+    silence = hub.settings.heartbeat_seconds * 3
+    while not party.outbox.overflowed.is_set():
+        try:
+            raw = await asyncio.wait_for(websocket.receive_text(), timeout=silence)
+        except TimeoutError:
+            await websocket.close(code=1001, reason="no heartbeat")
+            return
+        except KeyError:  # a binary frame: receive_text() finds no "text"
+            party.send(p.error("invalid_json", "send text frames with JSON"))
+            continue
+        if not bucket.allow(time.monotonic()):
+            strikes += 1
+            party.send(p.error("rate_limited", "too many messages; slow down"))
+            if strikes > STRIKES_BEFORE_CLOSE:
+                await websocket.close(code=1008, reason="rate limit")
+                return
+            continue
+        try:
+            keep_open = await party.handle(raw)
+        except Exception:
+            log.exception("live message failed")
+            party.send(p.error("internal", "something went wrong on our side; please retry"))
+            keep_open = True
+        if not keep_open:
+            await asyncio.sleep(0.05)  # let the error reach the client before closing
+            await websocket.close(code=1008, reason="not authorised")
+            return
+    await websocket.close(code=1013, reason="too far behind; reconnect")
+
+
+async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
+    hub = _hub(websocket)
+    address = websocket.client.host if websocket.client else "unknown"
+    if not hub.addresses.acquire(address):
+        await websocket.close(code=1008, reason="too many connections from this address")
+        return
+    try:
+        await websocket.accept()
+        outbox = Outbox(websocket.send_text)
+        party = party_type(hub, outbox)
+        writer = asyncio.create_task(outbox.run())
+        hub.parties.add(party)
+        try:
+            await _receive_loop(websocket, party, hub)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            hub.parties.discard(party)
+            outbox.close()
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
+            await party.close()
+    finally:
+        hub.addresses.release(address)
+
+
+@router.websocket("/ws/customer")
+async def customer_socket(websocket: WebSocket) -> None:
+    await _serve(websocket, CustomerParty)
+
+
+@router.websocket("/ws/advisor")
+async def advisor_socket(websocket: WebSocket) -> None:
+    await _serve(websocket, AdvisorParty)

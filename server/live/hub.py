@@ -1,0 +1,173 @@
+"""One server instance's live side: its WebSocket connections and the bus between instances.
+
+The database holds every fact; the bus only says "the room changed" or carries a
+visit's events (chat lines, signalling, the end) to whichever instance holds the other
+party's connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any, Protocol
+
+from server.core.config import Settings
+from server.db.models import utcnow
+from server.db.session import Database
+from server.live import service
+from server.live.bus import Bus, BusMessage, MissedMessages, Subscription
+from server.live.ratelimit import ConnectionCounter
+from server.live.room import RoomSnapshot, take_snapshot
+
+log = logging.getLogger(__name__)
+
+ROOM_CHANNEL = "room"
+MESSAGES_CHANNEL = "messages"
+OUTBOX_LIMIT = 512
+MAX_CONNECTIONS_PER_ADDRESS = 20
+
+
+def visit_channel(visit_id: int) -> str:
+    return f"visit:{visit_id}"
+
+
+class Outbox:
+    """A connection's outgoing messages, written by their own task.
+
+    The hub never waits for a slow client: when a client falls this far behind, the
+    connection is closed and the client resumes from the database on reconnect.
+    """
+
+    def __init__(self, send_text: Callable[[str], Awaitable[None]]) -> None:
+        self._send_text = send_text
+        self._queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(OUTBOX_LIMIT)
+        self.overflowed = asyncio.Event()
+
+    def put(self, message: dict[str, Any]) -> None:
+        try:
+            self._queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self.overflowed.set()
+
+    def close(self) -> None:
+        with contextlib.suppress(asyncio.QueueFull):
+            self._queue.put_nowait(None)
+
+    async def run(self) -> None:
+        while (message := await self._queue.get()) is not None:
+            await self._send_text(json.dumps(message, default=str, ensure_ascii=False))
+
+
+class LocalParty(Protocol):
+    """What the hub needs of a connected customer or advisor."""
+
+    outbox: Outbox
+
+    def on_room(self, snapshot: RoomSnapshot) -> None: ...
+
+
+class LiveHub:
+    def __init__(self, db: Database, settings: Settings, bus: Bus) -> None:
+        self.db = db
+        self.settings = settings
+        self.bus = bus
+        self.parties: set[LocalParty] = set()
+        self.addresses = ConnectionCounter(MAX_CONNECTIONS_PER_ADDRESS)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._room_dirty = asyncio.Event()
+
+    async def start(self) -> None:
+        subscription = await self.bus.subscribe(ROOM_CHANNEL, MESSAGES_CHANNEL)
+        self._tasks = [
+            asyncio.create_task(self._listen(subscription), name="hub-listen"),
+            asyncio.create_task(self._push_room(), name="hub-room"),
+            asyncio.create_task(self._sweep(), name="hub-sweep"),
+        ]
+        self._room_dirty.set()  # a restarted instance tells everyone what it knows
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    # Events --------------------------------------------------------------------------
+
+    async def room_changed(self) -> None:
+        """Tell every instance to refresh what customers and advisors see."""
+        await self.bus.publish(ROOM_CHANNEL, {"kind": "changed"})
+
+    async def messages_changed(self) -> None:
+        await self.bus.publish(MESSAGES_CHANNEL, {"kind": "changed"})
+
+    async def to_visit(self, visit_id: int, payload: dict[str, Any]) -> None:
+        """An event for both parties of a visit, wherever they are connected."""
+        await self.bus.publish(visit_channel(visit_id), payload)
+
+    async def follow(self, *channels: str) -> Subscription:
+        return await self.bus.subscribe(*channels)
+
+    # Loops ---------------------------------------------------------------------------
+
+    async def _listen(self, subscription: Subscription) -> None:
+        async with subscription:
+            while True:
+                try:
+                    async for message in subscription:
+                        if message.channel == ROOM_CHANNEL:
+                            self._room_dirty.set()
+                        elif message.channel == MESSAGES_CHANNEL:
+                            self._refresh_unread()
+                    return
+                except MissedMessages:
+                    # Events were lost (a Redis reconnect, a burst): resync everything.
+                    self._room_dirty.set()
+                    self._refresh_unread()
+
+    def _refresh_unread(self) -> None:
+        for party in list(self.parties):
+            refresh = getattr(party, "refresh_unread", None)
+            if refresh is not None:
+                refresh()
+
+    async def _push_room(self) -> None:
+        """Coalesces bursts of changes: one snapshot per round, however many events."""
+        while True:
+            await self._room_dirty.wait()
+            self._room_dirty.clear()
+            if not self.parties:
+                continue
+            try:
+                async with self.db.session() as session:
+                    snapshot = await take_snapshot(session, self.settings)
+            except Exception:
+                log.exception("could not read the waiting room")
+                await asyncio.sleep(1)
+                self._room_dirty.set()
+                continue
+            for party in list(self.parties):
+                party.on_room(snapshot)
+
+    async def _sweep(self) -> None:
+        interval = max(0.5, min(5.0, self.settings.grace_seconds / 4))
+        grace = timedelta(seconds=self.settings.grace_seconds)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                async with self.db.session() as session:
+                    gone = await service.abandon_vanished(session, utcnow(), grace)
+                for visit_id in gone:
+                    await self.to_visit(visit_id, {"type": "ended", "visit_id": visit_id,
+                                                   "by": "system", "reason": "abandoned"})
+                if gone:
+                    await self.room_changed()
+            except Exception:
+                log.exception("sweeping vanished customers failed")
+
+
+def is_from_me(message: BusMessage, me: str) -> bool:
+    return bool(message.payload.get("from") == me)

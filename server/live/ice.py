@@ -1,0 +1,52 @@
+"""STUN/TURN servers for both peers, with time-limited TURN credentials.
+
+The TURN REST scheme (coturn's ``use-auth-secret``): the user name is
+``<expiry unix time>:<who>``, the password base64(HMAC-SHA1(secret, user name)); coturn
+recomputes it from the same shared secret and refuses it after the expiry.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from server.core.config import Settings
+
+
+@dataclass(frozen=True)
+class IceServer:
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        entry: dict[str, object] = {"urls": self.urls}
+        if self.username is not None:
+            entry["username"] = self.username
+            entry["credential"] = self.credential
+        return entry
+
+
+def turn_credentials(secret: str, who: str, expires_at: datetime) -> tuple[str, str]:
+    username = f"{int(expires_at.timestamp())}:{who}"
+    digest = hmac.new(secret.encode(), username.encode(), hashlib.sha1).digest()
+    return username, base64.b64encode(digest).decode()
+
+
+def ice_servers(settings: Settings, who: str, now: datetime) -> list[IceServer]:
+    """What the peers may use. Empty when nothing is configured: then no STUN server is
+    contacted at all (aiortc and browsers must be given this list explicitly)."""
+    servers = []
+    if settings.stun_urls:
+        servers.append(IceServer(urls=list(settings.stun_urls)))
+    if settings.turn_urls and settings.turn_secret:
+
+
+        expires = now + timedelta(seconds=settings.turn_ttl_seconds)
+        username, password = turn_credentials(settings.turn_secret, who, expires)
+        servers.append(IceServer(urls=list(settings.turn_urls), username=username,
+                                 credential=password))
+    return servers

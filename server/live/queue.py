@@ -1,0 +1,83 @@
+"""Who is next, what place a customer has, and how long they will probably wait. Pure.
+
+An advisor serves, in this order: customers of their own appointments (earliest
+appointment first), then walk-ins of their topics (longest waiting first). A walk-in's
+place counts every walk-in of the same topic ahead of them.
+"""
+
+from __future__ import annotations
+
+import heapq
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+DEFAULT_SESSION_LENGTH = timedelta(minutes=20)
+MIN_REMAINING = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class WaitingVisit:
+    visit_id: int
+    advisor_id: int | None  # set for appointment customers
+    topic_id: int | None
+    appointment_start: datetime | None
+    waiting_since: datetime
+
+
+def _order_key(visit: WaitingVisit) -> tuple[int, datetime, datetime, int]:
+    if visit.appointment_start is not None:
+        return (0, visit.appointment_start, visit.waiting_since, visit.visit_id)
+    return (1, visit.waiting_since, visit.waiting_since, visit.visit_id)
+
+
+def queue_for_advisor(
+    waiting: Sequence[WaitingVisit], advisor_id: int, topic_ids: frozenset[int]
+) -> list[WaitingVisit]:
+    """Everyone this advisor may accept, in the order they should be served."""
+    mine = [
+        v for v in waiting
+        if v.advisor_id == advisor_id or (v.advisor_id is None and v.topic_id in topic_ids)
+    ]
+    return sorted(mine, key=_order_key)
+
+
+def ahead_of(visit: WaitingVisit, waiting: Sequence[WaitingVisit]) -> int:
+    """How many waiting customers will be served before ``visit``."""
+    if visit.advisor_id is not None:
+        peers = [v for v in waiting if v.advisor_id == visit.advisor_id]
+    else:
+        peers = [v for v in waiting if v.advisor_id is None and v.topic_id == visit.topic_id]
+    return sum(1 for v in peers if _order_key(v) < _order_key(visit))
+
+
+def typical_session_length(recent: Sequence[timedelta]) -> timedelta:
+    """The median of recent session lengths (a robust guess), or 20 minutes without any."""
+    if not recent:
+        return DEFAULT_SESSION_LENGTH
+    return timedelta(seconds=statistics.median(d.total_seconds() for d in recent))
+
+
+def estimate_wait(
+    ahead: int,
+    recent_sessions: Sequence[timedelta],
+    *,
+    advisors: int = 1,
+    busy_for: Sequence[timedelta] = (),
+) -> timedelta:
+    """Estimated wait for a customer with ``ahead`` people before them.
+
+    ``advisors`` serve the queue in parallel; ``busy_for`` are how long the advisors'
+    current sessions have run (each is assumed to last a typical session, at least one
+    more minute). No advisor free and nobody ahead still means waiting for the first
+    current session to end.
+    """
+    typical = typical_session_length(recent_sessions)
+    # When each advisor is next free; every customer takes the earliest free advisor.
+    free_at = [max(typical - elapsed, MIN_REMAINING) for elapsed in busy_for]
+    free_at += [timedelta(0)] * max(max(advisors, 1) - len(free_at), 0)
+    heapq.heapify(free_at)
+    for _ in range(ahead):
+        heapq.heappush(free_at, heapq.heappop(free_at) + typical)
+    return free_at[0]
