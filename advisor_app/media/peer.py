@@ -129,7 +129,7 @@ class AdvisorPeer:
         else:
             await self._pc.addIceCandidate(parsed)
 
-    async def wait_connected(self, timeout: float) -> None:  # noqa: ASYNC109 (callers' API)
+    async def wait_connected(self, timeout: float) -> None:
         """Return once connected; ConnectionError if the connection failed or closed.
 
         Raises TimeoutError after ``timeout`` seconds.

@@ -349,6 +349,9 @@ class Visit(Base):
     # Set while the customer has no live connection; the visit is abandoned after the
     # grace period unless they come back.
     disconnected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The server instance holding the customer's connection: if that instance dies, the
+    # others notice (its heartbeat stops) and start the grace period for its customers.
+    instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
     rating: Mapped[int | None] = mapped_column(Integer)
 
     appointment: Mapped[Appointment | None] = relationship(lazy="joined")
@@ -396,4 +399,14 @@ class LiveConnection(Base):
     advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="CASCADE"),
                                             index=True)
     connected_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ServerInstance(Base):
+    """A running server instance and its heartbeat."""
+
+    __tablename__ = "server_instances"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

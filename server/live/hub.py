@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, Protocol
@@ -29,6 +30,7 @@ ROOM_CHANNEL = "room"
 MESSAGES_CHANNEL = "messages"
 OUTBOX_LIMIT = 512
 MAX_CONNECTIONS_PER_ADDRESS = 20
+INSTANCE_HEARTBEAT = 5.0  # seconds; an instance silent for three beats is dead
 
 
 def visit_channel(visit_id: int) -> str:
@@ -79,6 +81,7 @@ class LiveHub:
         self.addresses = ConnectionCounter(MAX_CONNECTIONS_PER_ADDRESS)
         self._tasks: list[asyncio.Task[None]] = []
         self._room_dirty = asyncio.Event()
+        self.instance_id = str(uuid.uuid4())
 
     async def start(self) -> None:
         subscription = await self.bus.subscribe(ROOM_CHANNEL, MESSAGES_CHANNEL)
@@ -94,6 +97,9 @@ class LiveHub:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        with contextlib.suppress(Exception):
+            async with self.db.session() as session:
+                await service.instance_stopped(session, self.instance_id)
 
     # Events --------------------------------------------------------------------------
 
@@ -153,20 +159,25 @@ class LiveHub:
                 party.on_room(snapshot)
 
     async def _sweep(self) -> None:
-        interval = max(0.5, min(5.0, self.settings.grace_seconds / 4))
+        """Beat this instance's heartbeat; notice dead instances and vanished customers."""
+        interval = max(0.5, min(INSTANCE_HEARTBEAT, self.settings.grace_seconds / 4))
         grace = timedelta(seconds=self.settings.grace_seconds)
+        stale = timedelta(seconds=INSTANCE_HEARTBEAT * 3)
         while True:
-            await asyncio.sleep(interval)
             try:
                 async with self.db.session() as session:
-                    gone = await service.abandon_vanished(session, utcnow(), grace)
+                    now = utcnow()
+                    await service.instance_heartbeat(session, self.instance_id, now)
+                    orphans = await service.orphaned_to_disconnected(session, now, stale)
+                    gone = await service.abandon_vanished(session, now, grace)
                 for visit_id in gone:
                     await self.to_visit(visit_id, {"type": "ended", "visit_id": visit_id,
                                                    "by": "system", "reason": "abandoned"})
-                if gone:
+                if gone or orphans:
                     await self.room_changed()
             except Exception:
                 log.exception("sweeping vanished customers failed")
+            await asyncio.sleep(interval)
 
 
 def is_from_me(message: BusMessage, me: str) -> bool:

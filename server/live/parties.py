@@ -223,7 +223,7 @@ class CustomerParty(BaseParty):
             self.visit_id = visit.id
             self.authenticated = True
             if visit.state in SESSION_STATES or visit.state == VisitState.WAITING:
-                await service.set_disconnected(session, visit.id, None)
+                await service.set_connected(session, visit.id, self.hub.instance_id)
                 await session.commit()
                 await self.follow(visit_channel(visit.id))
             self.send({
@@ -259,6 +259,7 @@ class CustomerParty(BaseParty):
         visit, token = await service.sign_in(
             session, self.hub.settings, self.entry, name=message.name, phone=message.phone,
             language=message.language, consent=message.consent,
+            instance_id=self.hub.instance_id,
         )
         await session.commit()
         self.visit_id = visit.id

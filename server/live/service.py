@@ -33,6 +33,7 @@ from server.db.models import (
     CustomerMessage,
     LiveConnection,
     Party,
+    ServerInstance,
     TokenPurpose,
     Topic,
     Visit,
@@ -115,6 +116,7 @@ async def sign_in(
     phone: str,
     language: str,
     consent: Consent,
+    instance_id: str | None = None,
     now: datetime | None = None,
 ) -> tuple[Visit, str]:
     """„Anmelden“: validate, record the consent with the exact texts, start waiting."""
@@ -152,6 +154,7 @@ async def sign_in(
         language=language,
         state=VisitState.WAITING,
         created_at=now,
+        instance_id=instance_id,
     )
     session.add(visit)
     await session.flush()
@@ -333,11 +336,46 @@ async def rate(session: AsyncSession, visit: Visit, stars: int) -> None:
 # Presence ------------------------------------------------------------------------------
 
 
-async def set_disconnected(session: AsyncSession, visit_id: int, at: datetime | None) -> None:
+async def set_connected(session: AsyncSession, visit_id: int, instance_id: str) -> None:
     await session.execute(
         update(Visit).where(Visit.id == visit_id, Visit.state.in_(LIVE_STATES))
-        .values(disconnected_at=at)
+        .values(disconnected_at=None, instance_id=instance_id)
     )
+
+
+async def set_disconnected(session: AsyncSession, visit_id: int, at: datetime) -> None:
+    await session.execute(
+        update(Visit).where(Visit.id == visit_id, Visit.state.in_(LIVE_STATES))
+        .values(disconnected_at=at, instance_id=None)
+    )
+
+
+async def instance_heartbeat(session: AsyncSession, instance_id: str, now: datetime) -> None:
+    result = await session.execute(
+        update(ServerInstance).where(ServerInstance.id == instance_id).values(last_seen_at=now)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(ServerInstance(id=instance_id, started_at=now, last_seen_at=now))
+
+
+async def instance_stopped(session: AsyncSession, instance_id: str) -> None:
+    await session.execute(delete(ServerInstance).where(ServerInstance.id == instance_id))
+
+
+async def orphaned_to_disconnected(
+    session: AsyncSession, now: datetime, stale_after: timedelta
+) -> int:
+    """Customers connected to an instance that stopped beating count as disconnected
+    from now on, so the grace period starts for them as for a network drop."""
+    alive = select(ServerInstance.id).where(ServerInstance.last_seen_at > now - stale_after)
+    result = await session.execute(
+        update(Visit)
+        .where(Visit.state.in_(LIVE_STATES), Visit.instance_id.is_not(None),
+               Visit.instance_id.not_in(alive))
+        .values(disconnected_at=now, instance_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def abandon_vanished(session: AsyncSession, now: datetime, grace: timedelta) -> list[int]:

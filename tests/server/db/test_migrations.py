@@ -17,7 +17,7 @@ TABLES = {
     "advisors", "availability_windows", "topics", "advisor_topics", "auth_tokens",
     "sign_in_failures", "customers", "appointments", "access_tokens", "consent_records",
     "audit_log", "outgoing_mail", "alembic_version", "visits", "chat_messages",
-    "customer_messages", "live_connections",
+    "customer_messages", "live_connections", "server_instances",
 }
 
 

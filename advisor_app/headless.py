@@ -1,0 +1,157 @@
+"""The advisor console without widgets: signs in, accepts a customer, answers the
+browser's offer with :class:`AdvisorPeer`, chats, ends.
+
+Tests and benchmarks drive it; the PySide6 console is built on the same pieces.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from aiortc import MediaStreamTrack, RTCIceServer
+
+from advisor_app.media import AdvisorPeer
+from advisor_app.net.live import AdvisorConnection
+from advisor_app.net.rest import RestClient
+
+log = logging.getLogger(__name__)
+
+
+def rtc_ice_servers(entries: list[dict[str, Any]]) -> list[RTCIceServer]:
+    """The server's ``ice_servers`` list as aiortc objects (always explicit, even empty)."""
+    return [
+        RTCIceServer(urls=entry["urls"], username=entry.get("username"),
+                     credential=entry.get("credential"))
+        for entry in entries
+    ]
+
+
+class HeadlessAdvisor:
+    def __init__(
+        self,
+        server_url: str,
+        username: str,
+        password: str,
+        *,
+        video_source: Callable[[], MediaStreamTrack] | None = None,
+        audio_source: Callable[[], MediaStreamTrack] | None = None,
+    ) -> None:
+        self.rest = RestClient(server_url)
+        self.username = username
+        self._password = password
+        self._video_source = video_source
+        self._audio_source = audio_source
+        self.connection: AdvisorConnection | None = None
+        self.ice_servers: list[dict[str, Any]] = []
+        self.peer: AdvisorPeer | None = None
+        self.visit: dict[str, Any] | None = None
+        self.waiting: list[dict[str, Any]] = []
+        self.chat: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+        self._changed = asyncio.Condition()
+        self._pump: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        signed_in = await asyncio.to_thread(self.rest.sign_in, self.username, self._password)
+        self.connection = AdvisorConnection(self.rest.ws_url, signed_in.token)
+        self.connection.start()
+        self._pump = asyncio.create_task(self._read_events(), name="headless-advisor")
+        welcome = await self.wait_for(lambda e: e["type"] == "welcome")
+        self.ice_servers = welcome["ice_servers"]
+
+    async def _read_events(self) -> None:
+        assert self.connection is not None
+        while True:
+            event = await self.connection.events.get()
+            try:
+                await self._on_event(event)
+            except Exception:
+                log.exception("headless advisor could not handle %s", event.get("type"))
+            async with self._changed:
+                self.events.append(event)
+                self._changed.notify_all()
+
+    async def _on_event(self, event: dict[str, Any]) -> None:
+        match event.get("type"):
+            case "waiting_room":
+                self.waiting = event["waiting"]
+            case "accepted" | "session_started":
+                self.visit = event["visit"]
+            case "chat_message":
+                self.chat.append(event["line"])
+            case "signal" if event.get("description", {}).get("type") == "offer":
+                await self._answer(event["description"]["sdp"])
+            case "signal" if "candidate" in event and self.peer is not None:
+                candidate = event["candidate"]
+                await self.peer.add_remote_candidate(
+                    candidate["candidate"], candidate.get("sdpMid"),
+                    candidate.get("sdpMLineIndex"))
+            case "ended":
+                await self._close_peer()
+
+    async def _answer(self, offer_sdp: str) -> None:
+        """Answer the browser's offer; a new offer (renegotiation, reconnect) starts over."""
+        await self._close_peer()
+        self.peer = AdvisorPeer(ice_servers=rtc_ice_servers(self.ice_servers),
+                                video_source=self._video_source,
+                                audio_source=self._audio_source)
+        answer = await self.peer.answer(offer_sdp)
+        assert self.visit is not None and self.connection is not None
+        await self.connection.send(type="signal", visit_id=self.visit["id"],
+                                   description={"type": "answer", "sdp": answer})
+
+    async def _close_peer(self) -> None:
+        if self.peer is not None:
+            await self.peer.close()
+            self.peer = None
+
+    async def wait_for(self, condition: Callable[[dict[str, Any]], bool],
+                       timeout: float = 15.0, *, since: int = 0) -> dict[str, Any]:
+        """The first event (from index ``since``) that meets ``condition``."""
+        async def find() -> dict[str, Any]:
+            async with self._changed:
+                while True:
+                    for event in self.events[since:]:
+                        if condition(event):
+                            return event
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(find(), timeout)
+
+    async def wait_for_customer(self, timeout: float = 15.0) -> dict[str, Any]:
+        event = await self.wait_for(lambda e: e["type"] == "waiting_room" and e["waiting"],
+                                    timeout)
+        first: dict[str, Any] = event["waiting"][0]
+        return first
+
+    async def accept(self, visit_id: int) -> dict[str, Any]:
+        assert self.connection is not None
+        mark = len(self.events)
+        await self.connection.send(type="accept", visit_id=visit_id)
+        reply = await self.wait_for(lambda e: e["type"] in ("accepted", "error"), since=mark)
+        if reply["type"] == "error":
+            raise RuntimeError(reply["message"])
+        return reply["visit"]  # type: ignore[no-any-return]
+
+    async def say(self, text: str) -> None:
+        assert self.connection is not None and self.visit is not None
+        await self.connection.send(type="chat", visit_id=self.visit["id"], text=text,
+                                   client_id=uuid.uuid4().hex)
+
+    async def end(self) -> None:
+        assert self.connection is not None and self.visit is not None
+        await self.connection.send(type="end", visit_id=self.visit["id"])
+
+    async def close(self) -> None:
+        await self._close_peer()
+        if self._pump is not None:
+            self._pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pump
+        if self.connection is not None:
+            await self.connection.close()
