@@ -148,8 +148,10 @@ class LiveHub:
             if not self.parties:
                 continue
             try:
+                advisors = [a.id for party in self.parties
+                            if (a := getattr(party, "advisor", None)) is not None]
                 async with self.db.session() as session:
-                    snapshot = await take_snapshot(session, self.settings)
+                    snapshot = await take_snapshot(session, self.settings, advisors)
             except Exception:
                 log.exception("could not read the waiting room")
                 await asyncio.sleep(1)

@@ -37,6 +37,7 @@ class RoomSnapshot:
     topics_of: dict[int, frozenset[int]]
     recent: list[timedelta]
     consent_at: dict[int, datetime | None] = field(default_factory=dict)
+    appointments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
     def session_of(self, advisor_id: int) -> Visit | None:
         for visit in self.visits.values():
@@ -97,10 +98,15 @@ class RoomSnapshot:
             ],
             "session": service.visit_view(current, self.consent_at.get(current.id))
             .model_dump(mode="json") if current else None,
+            "appointments": self.appointments.get(advisor_id, []),
         }
 
 
-async def take_snapshot(session: AsyncSession, settings: Settings) -> RoomSnapshot:
+async def take_snapshot(
+    session: AsyncSession, settings: Settings, advisor_ids: Sequence[int] = ()
+) -> RoomSnapshot:
+    """The room as of now, with today's appointments of ``advisor_ids`` (those connected
+    here)."""
     now = utcnow()
     visits = {v.id: v for v in await service.live_visits(session)}
     waiting = [service.waiting_entry(v) for v in visits.values()
@@ -118,24 +124,29 @@ async def take_snapshot(session: AsyncSession, settings: Settings) -> RoomSnapsh
         topics_of={a: frozenset(t) for a, t in topics_of.items()},
         recent=await service.recent_session_lengths(session),
         consent_at=consent,
+        appointments=await appointments_today(session, settings, advisor_ids),
     )
 
 
 async def appointments_today(
-    session: AsyncSession, settings: Settings, advisor_id: int
-) -> list[dict[str, Any]]:
-    """The advisor's appointments of today (local) with their live state."""
+    session: AsyncSession, settings: Settings, advisor_ids: Sequence[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """Each advisor's appointments of today (local time) with their live state."""
+    if not advisor_ids:
+        return {}
     zone = settings.zone
     today = utcnow().astimezone(zone).date()
     start = local_instant(today, datetime.min.time(), zone)
     end = local_instant(today + timedelta(days=1), datetime.min.time(), zone)
     rows: Sequence[Appointment] = (await session.scalars(
-        select(Appointment).where(Appointment.advisor_id == advisor_id,
+        select(Appointment).where(Appointment.advisor_id.in_(advisor_ids),
                                   Appointment.starts_at >= start, Appointment.starts_at < end)
         .order_by(Appointment.starts_at)
     )).unique().all()
-    return [
-        {"id": a.id, "starts_at": a.starts_at.isoformat(), "ends_at": a.ends_at.isoformat(),
-         "state": a.state.value, "customer_name": a.customer.name}
-        for a in rows
-    ]
+    found: dict[int, list[dict[str, Any]]] = {advisor_id: [] for advisor_id in advisor_ids}
+    for a in rows:
+        found[a.advisor_id].append({
+            "id": a.id, "starts_at": a.starts_at.isoformat(), "ends_at": a.ends_at.isoformat(),
+            "state": a.state.value, "customer_name": a.customer.name,
+        })
+    return found

@@ -157,11 +157,10 @@ async def test_nobody_acts_on_a_visit_that_is_not_theirs(live: Live, seeded: See
     customer, signed_in = await live.customer(await live.appointment_now("anna"))
     visit_id = signed_in["visit"]["id"]
     ben, _ = await live.advisor("ben")
-    # Anna's appointment customer: Ben may not take them.
+    # Anna's appointment customer: Ben does not see them and may not take them.
+    assert (await ben.expect("waiting_room"))["waiting"] == []
     await ben.send(type="accept", visit_id=visit_id)
     assert (await ben.expect("error"))["code"] == "forbidden"
-    rooms = [m for m in ben.received if m["type"] == "waiting_room"]
-    assert rooms and rooms[-1]["waiting"] == []
     # A customer cannot chat or signal before an advisor accepted.
     await customer.send(type="chat", text="Hallo?", client_id="1")
     assert (await customer.expect("error"))["code"] == "conflict"
@@ -183,3 +182,19 @@ async def test_nobody_acts_on_a_visit_that_is_not_theirs(live: Live, seeded: See
     assert (await nobody.expect("error"))["code"] == "hello_first"
     await asyncio.wait_for(nobody.closed.wait(), 5)
     assert await _state(live, visit_id) == VisitState.WAITING
+
+
+async def test_one_address_cannot_hold_unlimited_connections(live: Live, seeded: Seeded) -> None:
+    import websockets
+
+    from server.live.hub import MAX_CONNECTIONS_PER_ADDRESS
+
+    held = [await live.connect("/ws/customer") for _ in range(MAX_CONNECTIONS_PER_ADDRESS)]
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await live.connect("/ws/customer")
+    assert refused.value.response.status_code == 403
+    await held[0].close()
+    await asyncio.sleep(0.3)
+    again = await live.connect("/ws/customer")
+    await again.send(type="hello", protocol=1, topic_id=seeded.topic_id)
+    await again.expect("welcome")

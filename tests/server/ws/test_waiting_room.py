@@ -235,3 +235,41 @@ async def test_walk_ins_wait_in_their_topic_queue(live: Live, seeded: Seeded) ->
     room = await anna.expect("waiting_room")
     assert [v["customer_name"] for v in room["waiting"]] == ["Eins", "Zwei", "Anderes Thema"]
     await first.close()
+
+
+async def test_the_advisor_sees_todays_appointments_change_state_live(
+    live: Live, seeded: Seeded
+) -> None:
+    join = await live.appointment_now()
+    advisor, _ = await live.advisor("anna")
+    room = await advisor.expect("waiting_room")
+    assert [a["state"] for a in room["appointments"]] == ["booked"]
+    customer, signed_in = await live.customer(join)
+    room = await advisor.expect("waiting_room", timeout=10)
+    assert [a["state"] for a in room["appointments"]] == ["waiting"]
+    await advisor.send(type="accept", visit_id=signed_in["visit"]["id"])
+    await customer.expect("offered")
+    await customer.send(type="choose_connection", mode="text")
+    await customer.expect("session_started")
+    while (room := await advisor.expect("waiting_room"))["appointments"][0]["state"] != (
+        "in_session"
+    ):
+        pass
+    # The customer may end it too.
+    await customer.send(type="end")
+    assert (await advisor.expect("ended"))["by"] == "customer"
+    while (room := await advisor.expect("waiting_room"))["appointments"][0]["state"] != (
+        "completed"
+    ):
+        pass
+    assert room["session"] is None
+
+
+async def test_a_customer_may_stop_waiting(live: Live, seeded: Seeded) -> None:
+    customer, signed_in = await live.customer(await live.appointment_now())
+    advisor, _ = await live.advisor("anna")
+    assert len((await advisor.expect("waiting_room"))["waiting"]) == 1
+    await customer.send(type="give_up")
+    await customer.expect("ended")
+    assert (await advisor.expect("waiting_room", waiting=[]))["waiting"] == []
+    assert (await _visit(live, signed_in["visit"]["id"])).state == VisitState.ENDED
