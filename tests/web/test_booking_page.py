@@ -15,6 +15,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.web.conftest import BrowserProblems
+
 pytestmark = pytest.mark.browser
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -22,28 +24,6 @@ CUSTOMER = {"name": "Erika Mustermann", "email": "erika@example.org", "phone": "
 
 
 # Helpers ----------------------------------------------------------------------------
-
-
-class BrowserProblems:
-    """Console errors, uncaught exceptions and CSP violations seen by one page."""
-
-    def __init__(self, page: Page) -> None:
-        self.messages: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.messages.append(f"pageerror: {error}"))
-
-    def _console(self, message: Any) -> None:
-        if message.type in ("error", "warning"):
-            self.messages.append(f"console {message.type}: {message.text}")
-
-    def assert_none(self, *, allow: str | None = None) -> None:
-        unexpected = [m for m in self.messages if not (allow and re.search(allow, m))]
-        assert unexpected == []
-
-
-@pytest.fixture
-def problems(page: Page) -> BrowserProblems:
-    return BrowserProblems(page)
 
 
 def open_booking(page: Page, url: str, topic: str = "Baufinanzierung") -> None:
