@@ -20,7 +20,7 @@ from server.core.config import Settings
 from server.db.models import utcnow
 from server.db.session import Database
 from server.live import service
-from server.live.bus import Bus, BusMessage, MissedMessages, Subscription
+from server.live.bus import Bus, MissedMessages, Subscription
 from server.live.ratelimit import ConnectionCounter
 from server.live.room import RoomSnapshot, take_snapshot
 
@@ -181,6 +181,3 @@ class LiveHub:
                 log.exception("sweeping vanished customers failed")
             await asyncio.sleep(interval)
 
-
-def is_from_me(message: BusMessage, me: str) -> bool:
-    return bool(message.payload.get("from") == me)

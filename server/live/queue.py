@@ -43,13 +43,24 @@ def queue_for_advisor(
     return sorted(mine, key=_order_key)
 
 
+def ahead_counts(waiting: Sequence[WaitingVisit]) -> dict[int, int]:
+    """For every waiting visit, how many will be served before it: appointment customers
+    queue per advisor, walk-ins per topic. One sort for the whole room."""
+    lines: dict[tuple[str, int | None], list[WaitingVisit]] = {}
+    for visit in waiting:
+        key = ("advisor", visit.advisor_id) if visit.advisor_id is not None else (
+            "topic", visit.topic_id)
+        lines.setdefault(key, []).append(visit)
+    counts: dict[int, int] = {}
+    for line in lines.values():
+        for place, visit in enumerate(sorted(line, key=_order_key)):
+            counts[visit.visit_id] = place
+    return counts
+
+
 def ahead_of(visit: WaitingVisit, waiting: Sequence[WaitingVisit]) -> int:
     """How many waiting customers will be served before ``visit``."""
-    if visit.advisor_id is not None:
-        peers = [v for v in waiting if v.advisor_id == visit.advisor_id]
-    else:
-        peers = [v for v in waiting if v.advisor_id is None and v.topic_id == visit.topic_id]
-    return sum(1 for v in peers if _order_key(v) < _order_key(visit))
+    return ahead_counts(waiting)[visit.visit_id]
 
 
 def typical_session_length(recent: Sequence[timedelta]) -> timedelta:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from server.db.models import AdvisorTopic, Appointment, Visit, VisitState, utcno
 from server.live import service
 from server.live.queue import (
     WaitingVisit,
-    ahead_of,
+    ahead_counts,
     estimate_wait,
     queue_for_advisor,
 )
@@ -39,13 +40,24 @@ class RoomSnapshot:
     consent_at: dict[int, datetime | None] = field(default_factory=dict)
     appointments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
+    @cached_property
+    def _sessions(self) -> dict[int, Visit]:
+        return {
+            visit.advisor_id: visit for visit in self.visits.values()
+            if visit.advisor_id is not None
+            and visit.state in (VisitState.OFFERED, VisitState.ACTIVE)
+        }
+
+    @cached_property
+    def _ahead(self) -> dict[int, int]:
+        return ahead_counts(self.waiting)
+
+    @cached_property
+    def _waiting_by_id(self) -> dict[int, WaitingVisit]:
+        return {w.visit_id: w for w in self.waiting}
+
     def session_of(self, advisor_id: int) -> Visit | None:
-        for visit in self.visits.values():
-            if visit.advisor_id == advisor_id and visit.state in (
-                VisitState.OFFERED, VisitState.ACTIVE
-            ):
-                return visit
-        return None
+        return self._sessions.get(advisor_id)
 
     def busy_for(self, advisor_id: int) -> timedelta | None:
         current = self.session_of(advisor_id)
@@ -61,7 +73,7 @@ class RoomSnapshot:
 
     def customer_status(self, visit_id: int) -> dict[str, Any]:
         """``queue_status`` for one waiting customer."""
-        entry = next((w for w in self.waiting if w.visit_id == visit_id), None)
+        entry = self._waiting_by_id.get(visit_id)
         if entry is None:
             return {}
         serving = [a for a in self.advisors_for(entry) if a in self.online]
@@ -74,7 +86,7 @@ class RoomSnapshot:
             status = "busy"
         else:
             status = "free"
-        ahead = ahead_of(entry, self.waiting)
+        ahead = self._ahead[visit_id]
         wait = estimate_wait(ahead, self.recent, advisors=max(len(serving), 1),
                              busy_for=busy_for)
         return {
