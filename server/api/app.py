@@ -14,8 +14,10 @@ from server.api import ws
 from server.api.errors import install_error_handlers
 from server.api.middleware import SecurityMiddleware
 from server.api.routes import advisors, appointments, auth, health, live, pages, public
+from server.booking.service import mark_missed
 from server.core.config import Settings
 from server.core.paths import CUSTOMER_WEB_DIR
+from server.db.models import utcnow
 from server.mail.reminders import send_due_reminders
 from server.services import Services
 
@@ -27,6 +29,8 @@ async def _reminder_loop(services: Services) -> None:
         try:
             if await send_due_reminders(services.db, services.settings):
                 services.mail.wake()
+            async with services.db.session() as session:
+                await mark_missed(session, services.settings, utcnow())
         except Exception:  # keep reminding even after a database hiccup
             log.exception("reminder round failed")
         await asyncio.sleep(services.settings.reminder_poll_seconds)

@@ -371,6 +371,18 @@ def join_status(appointment: Appointment, settings: Settings, now: datetime) -> 
     return "open"
 
 
+async def mark_missed(session: AsyncSession, settings: Settings, now: datetime) -> int:
+    """Appointments nobody came to, once their join link has closed, become ``missed``."""
+    closed_before = now - timedelta(hours=settings.join_closes_hours_after)
+    result = await session.execute(
+        update(Appointment)
+        .where(Appointment.state == AppointmentState.BOOKED,
+               Appointment.starts_at < closed_before, Appointment.ends_at < now)
+        .values(state=AppointmentState.MISSED)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def cancel(
     session: AsyncSession, appointment: Appointment, *, actor: str, now: datetime | None = None
 ) -> Appointment:

@@ -399,3 +399,18 @@ async def test_join_link_works_only_around_the_appointment(api: Api, seeded: See
     assert utcnow() < start
     unknown = await api.client.get("/api/v1/public/join/" + "B" * 22)
     assert unknown.status_code == 404
+
+
+async def test_appointments_nobody_came_to_become_missed(api: Api, seeded: Seeded) -> None:
+    from server.booking.service import mark_missed
+    from server.db.models import utcnow
+
+    start = tomorrow_at(10)
+    await api.client.post("/api/v1/public/bookings", json=await booking_body(api, seeded, start))
+    settings = api.services.settings
+    async with api.services.db.session() as session:
+        assert await mark_missed(session, settings, start + timedelta(hours=1)) == 0
+        assert await mark_missed(session, settings, start + timedelta(hours=2, minutes=1)) == 1
+        appointment = await session.scalar(select(Appointment))
+    assert appointment is not None and appointment.state == AppointmentState.MISSED
+    assert utcnow() < start
