@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import av
 from aiortc import MediaStreamTrack, RTCIceServer
 
 from advisor_app.media import AdvisorPeer
@@ -40,12 +41,17 @@ class HeadlessAdvisor:
         *,
         video_source: Callable[[], MediaStreamTrack] | None = None,
         audio_source: Callable[[], MediaStreamTrack] | None = None,
+        on_video_frame: Callable[[av.VideoFrame], None] | None = None,
+        rest: RestClient | None = None,
     ) -> None:
-        self.rest = RestClient(server_url)
+        """``rest`` may already be signed in (its token set): then ``password`` is unused."""
+        self.rest = rest or RestClient(server_url)
         self.username = username
         self._password = password
         self._video_source = video_source
         self._audio_source = audio_source
+        self._on_video_frame = on_video_frame
+        self.listeners: list[Callable[[dict[str, Any]], None]] = []
         self.connection: AdvisorConnection | None = None
         self.ice_servers: list[dict[str, Any]] = []
         self.peer: AdvisorPeer | None = None
@@ -57,8 +63,10 @@ class HeadlessAdvisor:
         self._pump: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        signed_in = await asyncio.to_thread(self.rest.sign_in, self.username, self._password)
-        self.connection = AdvisorConnection(self.rest.ws_url, signed_in.token)
+        if self.rest.token is None:
+            await asyncio.to_thread(self.rest.sign_in, self.username, self._password)
+        assert self.rest.token is not None
+        self.connection = AdvisorConnection(self.rest.ws_url, self.rest.token)
         self.connection.start()
         self._pump = asyncio.create_task(self._read_events(), name="headless-advisor")
         welcome = await self.wait_for(lambda e: e["type"] == "welcome")
@@ -75,9 +83,17 @@ class HeadlessAdvisor:
             async with self._changed:
                 self.events.append(event)
                 self._changed.notify_all()
+            for listener in self.listeners:
+                try:
+                    listener(event)
+                except Exception:
+                    log.exception("a listener failed on %s", event.get("type"))
 
     async def _on_event(self, event: dict[str, Any]) -> None:
         match event.get("type"):
+            case "welcome":
+                self.visit = event.get("session")
+                self.chat = list(event.get("chat_history", []))
             case "waiting_room":
                 self.waiting = event["waiting"]
             case "accepted" | "session_started":
@@ -99,7 +115,8 @@ class HeadlessAdvisor:
         await self._close_peer()
         self.peer = AdvisorPeer(ice_servers=rtc_ice_servers(self.ice_servers),
                                 video_source=self._video_source,
-                                audio_source=self._audio_source)
+                                audio_source=self._audio_source,
+                                on_video_frame=self._on_video_frame)
         answer = await self.peer.answer(offer_sdp)
         assert self.visit is not None and self.connection is not None
         await self.connection.send(type="signal", visit_id=self.visit["id"],

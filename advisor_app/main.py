@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
@@ -12,17 +11,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="videoberatung-advisor",
                                      description="Videoberatung advisor console")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--server", metavar="URL",
+                        help="the server to sign in to (default: the last one used)")
     args = parser.parse_args(argv)
-    try:
-        installed = version("videoberatung")
-    except PackageNotFoundError:
-        installed = "0+source"
     if args.version:
+        try:
+            installed = version("videoberatung")
+        except PackageNotFoundError:
+            installed = "0+source"
         print(f"videoberatung-advisor {installed}")
         return 0
-    print("The advisor console is not built yet (see issue 5); the server is usable through "
-          "its REST API.", file=sys.stderr)
-    return 1
+    from advisor_app.app import run
+
+    return run(args.server)
 
 
 if __name__ == "__main__":

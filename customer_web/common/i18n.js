@@ -2,7 +2,8 @@
 //
 // Modules register their texts with addTexts({de: {...}, en: {...}}); t(key, params) looks
 // them up in the current language. Elements with data-i18n="key" get their textContent
-// set, data-i18n-aria-label="key" their aria-label. The choice is kept in localStorage;
+// set, data-i18n-aria-label="key" their aria-label, data-i18n-placeholder="key" their
+// placeholder. The choice is kept in localStorage;
 // without one, the `lang` query parameter (e.g. from an English e-mail) or German applies.
 
 export const LANGUAGES = ["de", "en"];
@@ -80,6 +81,9 @@ export function applyTexts(root = document) {
   }
   for (const element of root.querySelectorAll("[data-i18n-aria-label]")) {
     element.setAttribute("aria-label", t(element.dataset.i18nAriaLabel));
+  }
+  for (const element of root.querySelectorAll("[data-i18n-placeholder]")) {
+    element.setAttribute("placeholder", t(element.dataset.i18nPlaceholder));
   }
 }
 

@@ -1,14 +1,17 @@
 // The page behind the join link in the confirmation e-mail (/join/{token}).
 //
-// For now the link's landing page: it shows the appointment and, by the link's status,
-// when the consultation room opens (and re-checks by itself), the start button, or what
-// to do when the appointment is over, cancelled or the link is unknown.
+// The link's landing page: it shows the appointment and, by the link's status, when the
+// consultation room opens (and re-checks by itself), „Chat starten“, or what to do when
+// the appointment is over, cancelled or the link is unknown. „Chat starten“ hands over to
+// visit.js (system check, sign-in, waiting, the session); a browser that already signed
+// in for this link goes straight back to its visit.
 
 import { ApiError, getJson } from "../common/api.js";
 import { renderAppointment } from "../common/appointment.js";
 import { formatLongDate, formatTime } from "../common/format.js";
 import { addTexts, onLanguageChange, t } from "../common/i18n.js";
 import { describeError, startPage } from "../common/page.js";
+import { resumeVisit, startVisit } from "./visit.js";
 
 addTexts({
   de: {
@@ -35,7 +38,6 @@ addTexts({
     "join.privacy":
       "Sie legen fest, ob Sie den Berater sehen möchten und ob der Berater Sie sehen darf.",
     "join.start": "Chat starten",
-    "join.preparing": "Die Verbindung wird vorbereitet …",
     "join.call_us": "Wir helfen Ihnen gern auch telefonisch:",
     "join.book_new": "Neuen Termin vereinbaren",
     "join.unknown_heading": "Diesen Link kennen wir leider nicht",
@@ -70,7 +72,6 @@ addTexts({
     "join.privacy":
       "You decide whether you want to see the advisor and whether the advisor may see you.",
     "join.start": "Start chat",
-    "join.preparing": "The connection is being prepared …",
     "join.call_us": "We are also happy to help by phone:",
     "join.book_new": "Book a new appointment",
     "join.unknown_heading": "We do not recognise this link",
@@ -100,7 +101,6 @@ const state = {
   config: null,
   view: null, // {appointment, status, opens_at, closes_at}
   timer: null,
-  started: false,
 };
 
 function setText(element, key) {
@@ -147,10 +147,6 @@ function render() {
   $("requirements").hidden = !(early || status === "open");
   $("start").hidden = status !== "open";
   $("closed").hidden = !(status === "over" || status === "cancelled");
-  $("start-note").hidden = !(status === "open" && state.started);
-  if (state.started) {
-    setText($("start-note"), "join.preparing");
-  }
 }
 
 function showUnknown() {
@@ -221,9 +217,12 @@ async function main() {
   }
   state.config = config;
   $("start-button").addEventListener("click", () => {
-    state.started = true;
-    render();
+    window.clearTimeout(state.timer);
+    startVisit(token, config);
   });
+  if (resumeVisit(token, config)) {
+    return;
+  }
   // Timers are slowed down in background tabs: check again when the page is seen.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && state.view?.status === "early") {

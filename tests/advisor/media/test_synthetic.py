@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import av
@@ -82,10 +83,12 @@ async def test_video_track_paces_frames_with_90khz_timestamps() -> None:
     elapsed = time.monotonic() - started
     track.stop()
 
-    assert [f.pts for f in frames] == [i * 3600 for i in range(11)]
+    pts = [f.pts for f in frames]
+    assert pts[0] == 0 and all(p % 3600 == 0 for p in pts)  # whole 40 ms frame steps
+    assert all(later > earlier for earlier, later in itertools.pairwise(pts))
     assert all(f.time_base == frames[0].time_base for f in frames)
     assert float(frames[0].time_base) == pytest.approx(1 / 90000)
-    assert 0.35 <= elapsed <= 0.6  # ten intervals of 40 ms
+    assert elapsed >= 0.35  # ten intervals of 40 ms at least: never ahead of real time
     assert (frames[0].width, frames[0].height) == (320, 240)
 
 
@@ -112,10 +115,14 @@ async def test_audio_track_is_a_paced_20ms_sine() -> None:
     elapsed = time.monotonic() - started
     track.stop()
 
-    assert [f.pts for f in frames] == [i * 960 for i in range(11)]
+    # Timestamps step in whole 20 ms frames (a track that fell behind a busy machine
+    # skips ahead rather than drifting), and the track never runs ahead of real time.
+    pts = [f.pts for f in frames]
+    assert pts[0] == 0 and all(p % 960 == 0 for p in pts)
+    assert all(later > earlier for earlier, later in itertools.pairwise(pts))
     assert all(f.samples == 960 and f.sample_rate == 48000 for f in frames)
     assert frames[0].format.name == "s16"
-    assert 0.18 <= elapsed <= 0.35  # ten intervals of 20 ms
+    assert elapsed >= 0.18  # ten intervals of 20 ms at least
     level = [meter.add(f) for f in frames][-1]
     assert level == pytest.approx(0.3 / 2**0.5, rel=0.02)
 

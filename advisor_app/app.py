@@ -1,0 +1,188 @@
+"""The console application: QApplication on a qasync loop, sign-in, then the main window."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import qasync
+from PySide6.QtCore import QObject, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from advisor_app.controller import ConsoleController, field_errors
+from advisor_app.net.rest import RestClient, ServerError
+from advisor_app.settings import APPLICATION, ORGANISATION, ConsoleSettings
+from advisor_app.signin import SignInFlow
+from advisor_app.ui.alerts import WaitingAlert
+from advisor_app.ui.booking import BookingDialog
+from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.sign_in import SignInDialog
+
+log = logging.getLogger(__name__)
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+
+
+def install_translation(app: QApplication, language: str) -> QTranslator | None:
+    """Load the English translation when the console runs in English (German is built in)."""
+    if language != "en":
+        return None
+    translator = QTranslator(app)
+    if not translator.load(str(RESOURCES / "i18n" / "advisor_en.qm")):
+        log.warning("the English translation is missing; showing German")
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
+def configure_application(app: QApplication) -> None:
+    """Names for QSettings, the style sheet, and no quitting when a dialog closes."""
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setQuitOnLastWindowClosed(False)
+    app.setStyleSheet((RESOURCES / "console.qss").read_text(encoding="utf-8"))
+
+
+class Console(QObject):
+    """Everything after start-up: sign-in, the window and its controller, sign-out."""
+
+    def __init__(self, settings: ConsoleSettings, server_url: str | None = None,
+                 rest_factory: Callable[[str], Any] = RestClient,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.dialog = SignInDialog(server_url or settings.server_url, settings.username,
+                                   settings.remember)
+        self.flow = SignInFlow(self.dialog, settings, rest_factory, self)
+        self.flow.signedIn.connect(self._signed_in)
+        self.dialog.rejected.connect(self._dialog_closed)
+        self.window: MainWindow | None = None
+        self.controller: ConsoleController | None = None
+        self.alert: WaitingAlert | None = None
+        self.booking: BookingDialog | None = None
+        self.finished = asyncio.Event()
+        self._started: asyncio.Task[None] | None = None
+
+    async def start(self, use_stored: bool = True) -> None:
+        if not (use_stored and await self.flow.sign_in_with_stored()):
+            self.dialog.show()
+
+    def _dialog_closed(self) -> None:
+        if self.window is None:
+            self.finished.set()
+
+    def _signed_in(self, rest: RestClient, advisor: dict[str, Any]) -> None:
+        self.dialog.hide()
+        controller = ConsoleController(rest, advisor, self)
+        window = MainWindow(str(advisor.get("display_name", "")))
+        geometry = self.settings.geometry("main")
+        if geometry is not None:
+            window.restoreGeometry(geometry)
+        self.controller, self.window = controller, window
+        self.alert = WaitingAlert(self)
+        self._wire(window, controller)
+        window.show()
+        self._started = controller.spawn(controller.start())
+
+    def _wire(self, window: MainWindow, controller: ConsoleController) -> None:
+        session = window.session_view
+        controller.connectionChanged.connect(window.set_connected)
+        controller.waitingChanged.connect(window.set_waiting)
+        controller.appointmentsChanged.connect(window.set_appointments)
+        controller.sessionChanged.connect(window.show_session)
+        controller.sessionEnded.connect(session.session_ended)
+        controller.chatReset.connect(session.chat_model.set_lines)
+        controller.chatLine.connect(session.chat_model.add_line)
+        controller.customerVideoFrame.connect(session.show_customer_frame)
+        controller.ownVideoFrame.connect(session.show_own_frame)
+        controller.statsChanged.connect(session.show_stats)
+        controller.messagesChanged.connect(window.messages_view.set_messages)
+        controller.messageUpdated.connect(window.messages_view.message_updated)
+        controller.problem.connect(window.show_problem)
+        window.acceptRequested.connect(controller.accept)
+        window.messages_view.handledRequested.connect(controller.mark_handled)
+        session.chatRequested.connect(controller.send_chat)
+        session.microphoneToggled.connect(controller.set_microphone_enabled)
+        session.cameraToggled.connect(controller.set_camera_enabled)
+        session.endRequested.connect(controller.end_session)
+        window.bookingRequested.connect(lambda: controller.spawn(self.open_booking()))
+        window.signOutRequested.connect(lambda: controller.spawn(self.sign_out()))
+        window.closing.connect(lambda: asyncio.ensure_future(self.close()))
+        if self.alert is not None:
+            window.customerStartedWaiting.connect(self.alert.customer_waiting)
+
+    async def open_booking(self) -> None:
+        assert self.controller is not None
+        topics = await self.controller.topics()
+        dialog = BookingDialog(topics, self.settings.language, self.window)
+        self.booking = dialog
+        controller = self.controller
+
+        async def book(body: dict[str, Any]) -> None:
+            try:
+                await controller.book(body)
+            except ServerError as error:
+                fields = field_errors(error)
+                dialog.show_errors(fields, "" if fields else error.message)
+                return
+            dialog.accept()
+
+        dialog.bookRequested.connect(lambda body: controller.spawn(book(body)))
+        dialog.show()
+
+    async def sign_out(self) -> None:
+        """Sign out: forget the stored password and go back to the sign-in dialog."""
+        self.flow.sign_out()
+        self.dialog.show()
+        await self._close_window()
+
+    async def _close_window(self) -> None:
+        window, controller = self.window, self.controller
+        self.window, self.controller = None, None
+        if window is not None:
+            self.settings.set_geometry("main", window.saveGeometry())
+            window.closing.disconnect()
+            window.close()
+            window.deleteLater()
+        if controller is not None:
+            await controller.sign_out()
+
+    async def close(self) -> None:
+        window, controller = self.window, self.controller
+        self.window, self.controller = None, None
+        if window is not None:
+            self.settings.set_geometry("main", window.saveGeometry())
+        if controller is not None:
+            await controller.close()
+        self.finished.set()
+
+
+def console_loop(app: QApplication) -> qasync.QEventLoop:
+    """The qasync loop, with plain Python threads for blocking calls (REST): qasync's
+    default QThread pool aborts the process when a thread is still alive at exit."""
+    loop = qasync.QEventLoop(app, already_running=False)
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=4, thread_name_prefix="console-io"))
+    return loop
+
+
+def run(server_url: str | None = None) -> int:
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    configure_application(app)
+    settings = ConsoleSettings()
+    install_translation(app, settings.language)
+    loop = console_loop(app)
+    asyncio.set_event_loop(loop)
+
+    async def main() -> None:
+        console = Console(settings, server_url)
+        await console.start()
+        await console.finished.wait()
+        settings.sync()
+
+    with loop:
+        loop.run_until_complete(main())
+    return 0

@@ -1,0 +1,237 @@
+"""The console's controller: turns widget intent into network calls and server events
+into Qt signals. Signalling and media are :class:`HeadlessAdvisor`'s; REST calls run
+in a worker thread (``asyncio.to_thread``) so the window never freezes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from advisor_app.headless import HeadlessAdvisor
+from advisor_app.media import SyntheticVideoTrack
+from advisor_app.net.rest import RestClient, ServerError
+from advisor_app.ui.models import appointments_from_rest
+
+log = logging.getLogger(__name__)
+
+STATS_INTERVAL_MS = 2000
+PREVIEW_SIZE = (320, 240)
+PREVIEW_FPS = 15
+
+
+def field_errors(error: ServerError) -> dict[str, str]:
+    """Per-field problems from the server's ``invalid input (field: message; …)`` summary."""
+    found = re.fullmatch(r"invalid input \((.*)\)", error.message, flags=re.DOTALL)
+    if not found:
+        return {}
+    problems: dict[str, str] = {}
+    for part in found.group(1).split("; "):
+        name, _, message = part.partition(": ")
+        if message:
+            problems[name.strip()] = message.strip()
+    return problems
+
+
+class ConsoleController(QObject):
+    connectionChanged = Signal(bool)
+    waitingChanged = Signal(list)
+    appointmentsChanged = Signal(list)
+    sessionChanged = Signal(dict)
+    sessionEnded = Signal()
+    chatReset = Signal(list)
+    chatLine = Signal(dict)
+    unreadChanged = Signal(int)
+    messagesChanged = Signal(list)
+    messageUpdated = Signal(dict)
+    statsChanged = Signal(object)
+    customerVideoFrame = Signal(object)
+    ownVideoFrame = Signal(object)
+    problem = Signal(str)
+
+    def __init__(self, rest: RestClient, advisor: dict[str, Any],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rest = rest
+        self.advisor = advisor
+        self.engine = HeadlessAdvisor(rest.server_url, advisor.get("username", ""), "",
+                                      rest=rest, on_video_frame=self.customerVideoFrame.emit)
+        self.engine.listeners.append(self._on_event)
+        self.visit: dict[str, Any] | None = None
+        self.microphone_enabled = True
+        self.camera_enabled = True
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._preview: asyncio.Task[None] | None = None
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setInterval(STATS_INTERVAL_MS)
+        self._stats_timer.timeout.connect(self._poll_stats)
+
+    # Starting and stopping ----------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.engine.start()
+        self._stats_timer.start()
+        await asyncio.gather(self.refresh_appointments(), self.refresh_messages())
+
+    async def close(self) -> None:
+        self._stats_timer.stop()
+        await self._stop_preview()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.engine.close()
+
+    async def sign_out(self) -> None:
+        await self.close()
+        with contextlib.suppress(ServerError):
+            await asyncio.to_thread(self.rest.sign_out)
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run ``work`` on the loop; a server error becomes a :attr:`problem`."""
+        task = asyncio.ensure_future(self._guarded(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _guarded(self, work: Coroutine[Any, Any, Any]) -> Any:
+        try:
+            return await work
+        except (ServerError, RuntimeError) as problem:
+            self.problem.emit(str(problem))
+        return None
+
+    # Intent from the widgets ----------------------------------------------------------
+
+    def accept(self, visit_id: int) -> None:
+        self.spawn(self.engine.accept(visit_id))
+
+    def send_chat(self, text: str) -> None:
+        if text.strip() and self.visit is not None:
+            self.spawn(self.engine.say(text))
+
+    def end_session(self) -> None:
+        if self.visit is not None:
+            self.spawn(self.engine.end())
+
+    def set_microphone_enabled(self, enabled: bool) -> None:
+        self.microphone_enabled = enabled
+        if self.engine.peer is not None:
+            self.engine.peer.set_microphone_enabled(enabled)
+
+    def set_camera_enabled(self, enabled: bool) -> None:
+        self.camera_enabled = enabled
+        if self.engine.peer is not None:
+            self.engine.peer.set_camera_enabled(enabled)
+        self._update_preview()
+
+    async def refresh_appointments(self) -> None:
+        rows = await asyncio.to_thread(self.rest.get, "/api/v1/appointments", days=1)
+        self.appointmentsChanged.emit(appointments_from_rest(rows))
+
+    async def refresh_messages(self) -> None:
+        rows = await asyncio.to_thread(self.rest.get, "/api/v1/messages")
+        self.messagesChanged.emit(rows)
+
+    def mark_handled(self, message_id: int) -> None:
+        async def handled() -> None:
+            updated = await asyncio.to_thread(
+                self.rest.post, f"/api/v1/messages/{message_id}/handled", {"handled": True})
+            self.messageUpdated.emit(updated)
+        self.spawn(handled())
+
+    async def topics(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = await asyncio.to_thread(self.rest.get, "/api/v1/topics")
+        return rows
+
+    async def book(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Book for a customer (the server sends the confirmation); raises ServerError."""
+        booked: dict[str, Any] = await asyncio.to_thread(
+            self.rest.post, "/api/v1/appointments", body)
+        self.spawn(self.refresh_appointments())
+        return booked
+
+    # Events from the server -------------------------------------------------------
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        match event.get("type"):
+            case "welcome":
+                self.connectionChanged.emit(True)
+                self.unreadChanged.emit(event.get("messages_unread", 0))
+                if event.get("session"):
+                    self._set_visit(event["session"])
+                    self.chatReset.emit(event.get("chat_history", []))
+            case "disconnected":
+                self.connectionChanged.emit(False)
+            case "waiting_room":
+                self.waitingChanged.emit(event.get("waiting", []))
+                self.appointmentsChanged.emit(event.get("appointments", []))
+                if event.get("session"):
+                    self._set_visit(event["session"])
+            case "accepted":
+                self._set_visit(event["visit"])
+                self.chatReset.emit([])
+            case "session_started":
+                self._set_visit(event["visit"])
+            case "chat_message":
+                self.chatLine.emit(event["line"])
+            case "signal" if self.engine.peer is not None:
+                self.engine.peer.set_microphone_enabled(self.microphone_enabled)
+                self.engine.peer.set_camera_enabled(self.camera_enabled)
+            case "ended":
+                self.visit = None
+                self._update_preview()
+                self.sessionEnded.emit()
+            case "messages_unread":
+                self.unreadChanged.emit(event.get("count", 0))
+                self.spawn(self.refresh_messages())
+            case "error":
+                self.problem.emit(str(event.get("message", "")))
+
+    def _set_visit(self, visit: dict[str, Any]) -> None:
+        self.visit = visit
+        self.sessionChanged.emit(visit)
+        self._update_preview()
+
+    # The advisor's own picture and the quality line ---------------------------------
+
+    def _wants_preview(self) -> bool:
+        visit = self.visit
+        return bool(visit and visit.get("mode") == "video" and visit.get("see_advisor")
+                    and self.camera_enabled)
+
+    def _update_preview(self) -> None:
+        if self._wants_preview() and self._preview is None:
+            self._preview = asyncio.ensure_future(self._run_preview())
+        elif not self._wants_preview() and self._preview is not None:
+            self.spawn(self._stop_preview())
+
+    async def _run_preview(self) -> None:
+        track = SyntheticVideoTrack(*PREVIEW_SIZE, fps=PREVIEW_FPS)
+        try:
+            while True:
+                self.ownVideoFrame.emit(await track.recv())
+        finally:
+            track.stop()
+
+    async def _stop_preview(self) -> None:
+        preview, self._preview = self._preview, None
+        if preview is not None:
+            preview.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await preview
+            self.ownVideoFrame.emit(None)
+
+    def _poll_stats(self) -> None:
+        peer = self.engine.peer
+        if peer is None or peer.connection_state != "connected":
+            return
+
+        async def read() -> None:
+            self.statsChanged.emit(await peer.stats())
+        self.spawn(read())

@@ -1,0 +1,1 @@
+"""The console's widgets: thin views that show models and emit intent."""

@@ -1,0 +1,68 @@
+"""Telling the advisor that a customer started waiting: tray message and a short sound."""
+
+from __future__ import annotations
+
+import math
+import struct
+import wave
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+CHIME = RESOURCES / "sounds" / "customer-waiting.wav"
+
+
+def write_chime(path: Path, rate: int = 22050) -> Path:
+    """A calm two-tone chime (0.5 s, 16-bit mono) as a WAV file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    samples = bytearray()
+    for tone, seconds in ((880.0, 0.22), (660.0, 0.28)):
+        count = int(rate * seconds)
+        for i in range(count):
+            fade = min(1.0, i / 200, (count - i) / 800)
+            value = 0.3 * fade * math.sin(2 * math.pi * tone * i / rate)
+            samples += struct.pack("<h", int(value * 32767))
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(bytes(samples))
+    return path
+
+
+class WaitingAlert(QObject):
+    """A tray notification (where the desktop has a tray) and the chime (or a beep)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.shown = 0
+        self._tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+            self._tray = QSystemTrayIcon(QIcon(icon), self)
+            self._tray.show()
+        self._sound = None
+        try:
+            from PySide6.QtMultimedia import QSoundEffect
+
+            if not CHIME.exists():
+                write_chime(CHIME)
+            self._sound = QSoundEffect(self)
+            self._sound.setSource(QUrl.fromLocalFile(str(CHIME)))
+            self._sound.setVolume(0.6)
+        except (ImportError, OSError):
+            self._sound = None
+
+    def customer_waiting(self, name: str) -> None:
+        self.shown += 1
+        if self._tray is not None and QSystemTrayIcon.supportsMessages():
+            self._tray.showMessage(self.tr("Kunde wartet"),
+                                   self.tr("{name} wartet auf Sie.").format(name=name),
+                                   QSystemTrayIcon.MessageIcon.Information, 8000)
+        if self._sound is not None and self._sound.isLoaded():
+            self._sound.play()
+        else:
+            QApplication.beep()

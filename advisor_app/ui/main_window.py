@@ -1,0 +1,176 @@
+"""The main window: today's appointments and waiting customers on the left, the session
+and the messages inbox in tabs on the right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor_app.ui.messages import MessagesView
+from advisor_app.ui.models import AppointmentModel, WaitingModel
+from advisor_app.ui.session_view import SessionView, plain_label
+
+
+def _table(model: Any) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setShowGrid(False)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class MainWindow(QMainWindow):
+    """Shows the models; emits intent. The controller connects to these signals."""
+
+    acceptRequested = Signal(int)  # visit id
+    bookingRequested = Signal()
+    signOutRequested = Signal()
+    customerStartedWaiting = Signal(str)  # the customer's name
+    closing = Signal()
+
+    def __init__(self, advisor_name: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main")
+        self.setWindowTitle(self.tr("Videoberatung – Berater-Konsole"))
+        self.resize(1280, 800)
+        self.appointments = AppointmentModel(self)
+        self.waiting = WaitingModel(self)
+        self._known_waiting: set[int] | None = None
+
+        toolbar = QToolBar(self.tr("Aktionen"))
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        self.book_action = QAction(self.tr("Termin buchen …"), self)
+        self.book_action.triggered.connect(self.bookingRequested)
+        toolbar.addAction(self.book_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.advisor_label = plain_label(advisor_name, "advisorName")
+        toolbar.addWidget(self.advisor_label)
+        self.sign_out_action = QAction(self.tr("Abmelden"), self)
+        self.sign_out_action.triggered.connect(self.signOutRequested)
+        toolbar.addAction(self.sign_out_action)
+
+        self.appointment_table = _table(self.appointments)
+        self.waiting_table = _table(self.waiting)
+        self.waiting_table.selectionModel().selectionChanged.connect(self._on_waiting_selection)
+        self.waiting_table.doubleClicked.connect(lambda _: self._accept())
+        self.accept_button = QPushButton(self.tr("Annehmen"))
+        self.accept_button.setObjectName("primary")
+        self.accept_button.setEnabled(False)
+        self.accept_button.clicked.connect(self._accept)
+
+        left = QWidget()
+        left.setObjectName("sidebar")
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(12, 12, 12, 12)
+        self.waiting_title = QLabel(self.tr("Wartende Kunden"))
+        self.waiting_title.setObjectName("sectionTitle")
+        left_layout.addWidget(self.waiting_title)
+        left_layout.addWidget(self.waiting_table, 2)
+        accept_row = QHBoxLayout()
+        accept_row.addStretch(1)
+        accept_row.addWidget(self.accept_button)
+        left_layout.addLayout(accept_row)
+        appointments_title = QLabel(self.tr("Termine heute"))
+        appointments_title.setObjectName("sectionTitle")
+        left_layout.addWidget(appointments_title)
+        left_layout.addWidget(self.appointment_table, 3)
+
+        self.session_view = SessionView()
+        self.messages_view = MessagesView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.session_view, self.tr("Gespräch"))
+        self.tabs.addTab(self.messages_view, "")
+        self.messages_view.unreadChanged.connect(self.set_unread)
+        self.set_unread(0)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.tabs)
+        left.setMinimumWidth(380)
+        splitter.setSizes([420, 860])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.connection_label = plain_label(self.tr("Verbinde …"))
+        self.statusBar().addPermanentWidget(self.connection_label)
+
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self.waiting.tick)
+        self._ticker.start()
+
+    # Showing -----------------------------------------------------------------------
+
+    def set_waiting(self, rows: list[dict[str, Any]]) -> None:
+        known = self._known_waiting
+        self.waiting.set_rows(rows)
+        self._known_waiting = self.waiting.visit_ids()
+        if known is not None:
+            for row in rows:
+                if row["id"] not in known:
+                    self.customerStartedWaiting.emit(str(row.get("customer_name", "")))
+        self.waiting_title.setText(self.tr("Wartende Kunden ({count})").format(count=len(rows)))
+        self._on_waiting_selection()
+
+    def set_appointments(self, rows: list[dict[str, Any]]) -> None:
+        self.appointments.set_rows(rows)
+
+    def set_unread(self, count: int) -> None:
+        title = (self.tr("Nachrichten ({count})").format(count=count) if count
+                 else self.tr("Nachrichten"))
+        self.tabs.setTabText(self.tabs.indexOf(self.messages_view), title)
+
+    def set_connected(self, connected: bool) -> None:
+        self.connection_label.setText(self.tr("Verbunden") if connected
+                                      else self.tr("Verbindung unterbrochen – verbinde neu …"))
+
+    def show_session(self, visit: dict[str, Any]) -> None:
+        self.session_view.show_visit(visit)
+        self.tabs.setCurrentWidget(self.session_view)
+
+    def show_problem(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+
+    # Intent ------------------------------------------------------------------------
+
+    def selected_visit_id(self) -> int | None:
+        rows = self.waiting_table.selectionModel().selectedRows()
+        return int(self.waiting.row_at(rows[0].row())["id"]) if rows else None
+
+    def _on_waiting_selection(self, *_: QItemSelection) -> None:
+        self.accept_button.setEnabled(self.selected_visit_id() is not None)
+
+    def _accept(self) -> None:
+        visit_id = self.selected_visit_id()
+        if visit_id is not None:
+            self.acceptRequested.emit(visit_id)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
+        super().closeEvent(event)

@@ -1,0 +1,204 @@
+"""Qt item models for the console's lists: appointments, waiting customers, messages, chat.
+
+Every text in them comes from the server and is customer-supplied: views show it
+as plain text (item views never interpret rich text in DisplayRole).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from advisor_app.ui.texts import appointment_state_label, local_time, waited
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _RowsModel(QAbstractTableModel):
+    """A table of dict rows; subclasses name the columns and render a cell."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+
+    def headers(self) -> list[str]:
+        raise NotImplementedError
+
+    def cell(self, row: dict[str, Any], column: int) -> str:
+        raise NotImplementedError
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> dict[str, Any]:
+        return self._rows[row]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return list(self._rows)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers())
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(row, index.column())
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers()[section]
+        return None
+
+
+class AppointmentModel(_RowsModel):
+    """Today's appointments: time, customer, state (gebucht, wartet, …)."""
+
+    def headers(self) -> list[str]:
+        return [QCoreApplication.translate("AppointmentModel", "Zeit"),
+                QCoreApplication.translate("AppointmentModel", "Kunde"),
+                QCoreApplication.translate("AppointmentModel", "Status")]
+
+    def cell(self, row: dict[str, Any], column: int) -> str:
+        if column == 0:
+            return local_time(row.get("starts_at"))
+        if column == 1:
+            customer = row.get("customer")
+            name = customer.get("name") if isinstance(customer, dict) else row.get("customer_name")
+            return str(name or "")
+        return appointment_state_label(str(row.get("state", "")))
+
+
+def appointments_from_rest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """REST ``/api/v1/appointments`` rows in the ``waiting_room`` shape."""
+    return [{"id": r["id"], "starts_at": r["starts_at"], "ends_at": r["ends_at"],
+             "state": r["state"], "customer_name": r["customer"]["name"]} for r in rows]
+
+
+class WaitingModel(_RowsModel):
+    """Customers waiting for this advisor, with a live waiting time (call :meth:`tick`)."""
+
+    def __init__(self, parent: Any = None, clock: Any = time.time) -> None:
+        super().__init__(parent)
+        self._clock = clock
+
+    def headers(self) -> list[str]:
+        return [QCoreApplication.translate("WaitingModel", "Kunde"),
+                QCoreApplication.translate("WaitingModel", "Termin"),
+                QCoreApplication.translate("WaitingModel", "Wartet seit")]
+
+    def waiting_seconds(self, row: dict[str, Any]) -> float:
+        since = datetime.fromisoformat(row["waiting_since"]).timestamp()
+        return float(self._clock()) - since
+
+    def cell(self, row: dict[str, Any], column: int) -> str:
+        if column == 0:
+            return str(row.get("customer_name", ""))
+        if column == 1:
+            start = row.get("appointment_start")
+            return local_time(start) if start else QCoreApplication.translate(
+                "WaitingModel", "ohne Termin")
+        return waited(self.waiting_seconds(row))
+
+    def tick(self) -> None:
+        """Refresh the waiting-time column (the QTimer in the window calls this each second)."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self._rows) - 1, 2),
+                                  [Qt.ItemDataRole.DisplayRole])
+
+    def visit_ids(self) -> set[int]:
+        return {int(r["id"]) for r in self._rows}
+
+
+class MessageModel(_RowsModel):
+    """Messages left by customers; the newest first, as the server sends them."""
+
+    def headers(self) -> list[str]:
+        return [QCoreApplication.translate("MessageModel", "Eingang"),
+                QCoreApplication.translate("MessageModel", "Kunde"),
+                QCoreApplication.translate("MessageModel", "Rückrufnummer"),
+                QCoreApplication.translate("MessageModel", "Nachricht"),
+                QCoreApplication.translate("MessageModel", "Status")]
+
+    def cell(self, row: dict[str, Any], column: int) -> str:
+        if column == 0:
+            return local_time(row.get("created_at"), with_date=True)
+        if column == 1:
+            return str(row.get("customer_name", ""))
+        if column == 2:
+            return str(row.get("callback_phone", ""))
+        if column == 3:
+            return " ".join(str(row.get("text", "")).split())
+        return (QCoreApplication.translate("MessageModel", "erledigt") if row.get("handled_at")
+                else QCoreApplication.translate("MessageModel", "neu"))
+
+    def unhandled_count(self) -> int:
+        return sum(1 for r in self._rows if not r.get("handled_at"))
+
+    def replace(self, updated: dict[str, Any]) -> None:
+        for position, row in enumerate(self._rows):
+            if row["id"] == updated["id"]:
+                self._rows[position] = updated
+                self.dataChanged.emit(self.index(position, 0),
+                                      self.index(position, self.columnCount() - 1))
+                return
+
+
+class ChatModel(QAbstractListModel):
+    """The session's chat lines, in order; "Sie" for the advisor's own lines."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._lines: list[dict[str, Any]] = []
+        self.customer_name = ""
+
+    def set_lines(self, lines: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._lines = sorted(lines, key=lambda line: line["id"])
+        self.endResetModel()
+
+    def add_line(self, line: dict[str, Any]) -> None:
+        if any(existing["id"] == line["id"] for existing in self._lines):
+            return
+        self.beginInsertRows(QModelIndex(), len(self._lines), len(self._lines))
+        self._lines.append(line)
+        self.endInsertRows()
+
+    def lines(self) -> list[dict[str, Any]]:
+        return list(self._lines)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._lines)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        line = self._lines[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            who = (QCoreApplication.translate("ChatModel", "Sie") if line["sender"] == "advisor"
+                   else self.customer_name or QCoreApplication.translate("ChatModel", "Kunde"))
+            return f"{local_time(line.get('sent_at'))}  {who}: {line['text']}"
+        if role == ROW_ROLE:
+            return line
+        return None

@@ -1,0 +1,196 @@
+"""The session: the customer's picture, the advisor's own preview, the chat, controls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import av
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor_app.media import SessionStats
+from advisor_app.ui.models import ChatModel
+from advisor_app.ui.texts import consent_statements, local_time
+from advisor_app.ui.video import VideoWidget
+
+
+def plain_label(text: str = "", object_name: str = "") -> QLabel:
+    """A label that never interprets its text (customer-supplied text goes here)."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    if object_name:
+        label.setObjectName(object_name)
+    return label
+
+
+def stats_text(stats: SessionStats) -> str:
+    rtt = "–" if stats.round_trip_time is None else f"{stats.round_trip_time * 1000:.0f} ms"
+    return QCoreApplication.translate(
+        "SessionView", "RTT {rtt} · empfangen {down:.0f} kbit/s · gesendet {up:.0f} kbit/s · "
+        "Verlust {loss:.1f} % · {fps:.0f} Bilder/s").format(
+        rtt=rtt, down=stats.inbound_bitrate / 1000, up=stats.outbound_bitrate / 1000,
+        loss=stats.fraction_lost * 100, fps=stats.frames_per_second)
+
+
+class SessionView(QWidget):
+    """Shows one visit; emits intent (chat, mute, camera, end) for the controller."""
+
+    chatRequested = Signal(str)
+    microphoneToggled = Signal(bool)  # True: microphone on
+    cameraToggled = Signal(bool)  # True: camera on
+    endRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("session")
+        self.chat_model = ChatModel(self)
+        self.visit: dict[str, Any] | None = None
+
+        self.customer_video = VideoWidget(self.tr("Noch kein Gespräch"))
+        self.own_video = VideoWidget(self.tr("Ihre Kamera"))
+        self.own_video.setFixedSize(192, 144)
+        self.own_video.setObjectName("preview")
+
+        self.name = plain_label(object_name="customerName")
+        self.phone = plain_label()
+        self.consent = plain_label()
+        self.allowed = plain_label(object_name="allowed")
+        self.allowed.setWordWrap(True)
+        self.quality = plain_label(object_name="quality")
+
+        self.chat_view = QListView()
+        self.chat_view.setModel(self.chat_model)
+        self.chat_view.setWordWrap(True)
+        self.chat_view.setSpacing(2)
+        self.chat_view.setObjectName("chat")
+        self.chat_input = QLineEdit()
+        self.chat_input.setPlaceholderText(self.tr("Nachricht an den Kunden …"))
+        self.chat_input.setMaxLength(2000)
+        self.send_button = QPushButton(self.tr("Senden"))
+        self.chat_input.returnPressed.connect(self._send)
+        self.send_button.clicked.connect(self._send)
+
+        self.mute_button = QPushButton(self.tr("Stumm"))
+        self.mute_button.setCheckable(True)
+        self.mute_button.toggled.connect(lambda muted: self.microphoneToggled.emit(not muted))
+        self.camera_button = QPushButton(self.tr("Kamera aus"))
+        self.camera_button.setCheckable(True)
+        self.camera_button.toggled.connect(lambda off: self.cameraToggled.emit(not off))
+        self.end_button = QPushButton(self.tr("Gespräch beenden"))
+        self.end_button.setObjectName("danger")
+        self.end_button.clicked.connect(self.endRequested)
+
+        details = QFormLayout()
+        details.addRow(self.tr("Kunde"), self.name)
+        details.addRow(self.tr("Rückrufnummer"), self.phone)
+        details.addRow(self.tr("Einwilligung"), self.consent)
+        details.addRow(self.tr("Freigabe"), self.allowed)
+
+        video_area = QFrame()
+        video_area.setObjectName("videoArea")
+        video_layout = QVBoxLayout(video_area)
+        video_layout.setContentsMargins(0, 0, 0, 0)
+        video_layout.addWidget(self.customer_video, 1)
+        controls = QHBoxLayout()
+        controls.addWidget(self.mute_button)
+        controls.addWidget(self.camera_button)
+        controls.addStretch(1)
+        controls.addWidget(self.end_button)
+        video_layout.addLayout(controls)
+        video_layout.addWidget(self.quality)
+        self.video_area = video_area
+
+        preview_row = QHBoxLayout()
+        preview_row.addWidget(self.own_video)
+        preview_row.addStretch(1)
+
+        chat_input_row = QHBoxLayout()
+        chat_input_row.addWidget(self.chat_input, 1)
+        chat_input_row.addWidget(self.send_button)
+        right_panel = QWidget()
+        right_panel.setMinimumWidth(340)
+        right_panel.setMaximumWidth(460)
+        right = QVBoxLayout(right_panel)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addLayout(preview_row)
+        right.addLayout(details)
+        chat_title = QLabel(self.tr("Chat"))
+        chat_title.setObjectName("sectionTitle")
+        right.addWidget(chat_title)
+        right.addWidget(self.chat_view, 1)
+        right.addLayout(chat_input_row)
+        self.text_only_note = plain_label(self.tr(
+            "Textgespräch – es werden weder Bild noch Ton übertragen."), "sectionTitle")
+        self.text_only_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(16)
+        layout.addWidget(video_area, 1)
+        layout.addWidget(self.text_only_note, 1)
+        layout.addWidget(right_panel)
+        self.show_visit(None)
+
+    def _send(self) -> None:
+        text = self.chat_input.text()
+        if text.strip():
+            self.chatRequested.emit(text)
+            self.chat_input.clear()
+
+    def show_visit(self, visit: dict[str, Any] | None) -> None:
+        """Show ``visit`` (None: no session)."""
+        self.visit = visit
+        active = visit is not None
+        self.name.setText(visit["customer_name"] if visit else "–")
+        self.phone.setText(visit["customer_phone"] if visit else "–")
+        consent_at = visit.get("consent_at") if visit else None
+        self.consent.setText(local_time(consent_at, with_date=True) if consent_at else "–")
+        self.allowed.setText("\n".join(consent_statements(visit)) if visit else "–")
+        self.chat_model.customer_name = visit["customer_name"] if visit else ""
+        video = bool(visit and visit.get("mode") == "video")
+        self.video_area.setVisible(video or not active)
+        self.text_only_note.setVisible(active and not video)
+        self.own_video.setVisible(bool(video and visit and visit.get("see_advisor")))
+        self.mute_button.setEnabled(video)
+        self.camera_button.setEnabled(bool(video and visit and visit.get("see_advisor")))
+        self.end_button.setEnabled(active)
+        self.chat_input.setEnabled(active)
+        self.send_button.setEnabled(active)
+        if video and visit and not visit.get("show_me"):
+            self.customer_video.set_placeholder(self.tr("Der Kunde überträgt kein Bild."))
+        elif visit and visit.get("mode") is None:
+            self.customer_video.set_placeholder(self.tr("Der Kunde wählt die Verbindung …"))
+        elif not active:
+            self.customer_video.set_placeholder(self.tr("Noch kein Gespräch"))
+        if not video:
+            self.customer_video.clear()
+            self.quality.setText("")
+
+    def session_ended(self) -> None:
+        self.show_visit(None)
+        self.customer_video.clear()
+        self.own_video.clear()
+        self.customer_video.set_placeholder(self.tr("Das Gespräch ist beendet."))
+
+    def show_customer_frame(self, frame: av.VideoFrame) -> None:
+        self.customer_video.show_frame(frame)
+
+    def show_own_frame(self, frame: av.VideoFrame | None) -> None:
+        if frame is None:
+            self.own_video.clear()
+        else:
+            self.own_video.show_frame(frame)
+
+    def show_stats(self, stats: SessionStats) -> None:
+        self.quality.setText(stats_text(stats))

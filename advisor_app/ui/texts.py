@@ -1,0 +1,96 @@
+"""Texts the console shows for server values (states, errors, consent), translatable.
+
+Pure functions of plain data, so they are tested without widgets.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from advisor_app.net.rest import ServerError
+
+
+def appointment_state_label(state: str) -> str:
+    labels = {
+        "booked": QCoreApplication.translate("Texts", "gebucht"),
+        "waiting": QCoreApplication.translate("Texts", "wartet"),
+        "in_session": QCoreApplication.translate("Texts", "im Gespräch"),
+        "completed": QCoreApplication.translate("Texts", "erledigt"),
+        "missed": QCoreApplication.translate("Texts", "verpasst"),
+        "cancelled": QCoreApplication.translate("Texts", "abgesagt"),
+    }
+    return labels.get(state, state)
+
+
+def throttle_minutes(error: ServerError) -> int:
+    """The minutes the server asks to wait ("try again in N minute(s)"), at least 1."""
+    found = re.search(r"(\d+)\s*minute", error.message)
+    return max(1, int(found.group(1))) if found else 1
+
+
+def sign_in_problem(error: ServerError) -> str:
+    """A clear German (or English) sentence for a failed sign-in."""
+    if error.code == "not_authenticated":
+        return QCoreApplication.translate(
+            "Texts", "Benutzername oder Passwort ist falsch. Bitte prüfen Sie Ihre Eingabe.")
+    if error.code == "unreachable":
+        return QCoreApplication.translate(
+            "Texts", "Der Server ist nicht erreichbar. Bitte prüfen Sie die Adresse und "
+            "Ihre Netzwerkverbindung.")
+    if error.code == "throttled":
+        return QCoreApplication.translate(
+            "Texts", "Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in "
+            "%n Minute(n) erneut.", "", throttle_minutes(error))
+    return QCoreApplication.translate(
+        "Texts", "Die Anmeldung ist fehlgeschlagen: {message}").format(message=error.message)
+
+
+def sign_in_input_problem(server_url: str, username: str, password: str) -> str | None:
+    """What is missing or wrong in the sign-in form, or None when it may be sent."""
+    if not server_url.strip():
+        return QCoreApplication.translate("Texts", "Bitte geben Sie die Adresse des Servers ein.")
+    if not re.match(r"^https?://[^\s/]+", server_url.strip()):
+        return QCoreApplication.translate(
+            "Texts", "Die Serveradresse muss mit http:// oder https:// beginnen.")
+    if not username.strip():
+        return QCoreApplication.translate("Texts", "Bitte geben Sie Ihren Benutzernamen ein.")
+    if not password:
+        return QCoreApplication.translate("Texts", "Bitte geben Sie Ihr Passwort ein.")
+    return None
+
+
+def consent_statements(visit: dict[str, Any]) -> list[str]:
+    """What the customer allowed, in plain sentences."""
+    if visit.get("mode") == "text":
+        return [QCoreApplication.translate(
+            "Texts", "Textgespräch: Der Kunde überträgt weder Bild noch Ton.")]
+    if visit.get("mode") != "video":
+        return [QCoreApplication.translate("Texts", "Der Kunde wählt gerade die Verbindung.")]
+    statements = []
+    if not visit.get("show_me"):
+        statements.append(QCoreApplication.translate("Texts", "Der Kunde überträgt kein Bild."))
+    if not visit.get("see_advisor"):
+        statements.append(QCoreApplication.translate("Texts", "Der Kunde möchte Sie nicht sehen."))
+    if not statements:
+        statements.append(QCoreApplication.translate("Texts", "Bild und Ton in beide Richtungen."))
+    return statements
+
+
+def local_time(value: str | None, with_date: bool = False) -> str:
+    """An ISO instant from the server as local wall-clock time ("14:30")."""
+    if not value:
+        return "–"
+    moment = datetime.fromisoformat(value).astimezone()
+    return moment.strftime("%d.%m.%Y %H:%M" if with_date else "%H:%M")
+
+
+def waited(seconds: float) -> str:
+    """A waiting time as m:ss (or h:mm:ss)."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -1,0 +1,85 @@
+"""A video surface that paints only the newest frame, scaled with its aspect ratio kept.
+
+Frames are converted in C (PyAV's ``reformat``) straight to the size they are shown
+at, so the GUI thread never touches full-size pixels in Python.
+"""
+
+from __future__ import annotations
+
+import av
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+def fit_size(source: tuple[int, int], bounds: tuple[int, int]) -> tuple[int, int]:
+    """The largest size inside ``bounds`` with the aspect ratio of ``source`` (even numbers)."""
+    width, height = source
+    max_width, max_height = bounds
+    if width <= 0 or height <= 0 or max_width <= 1 or max_height <= 1:
+        return (0, 0)
+    scale = min(max_width / width, max_height / height)
+    fitted_width = max(2, int(width * scale) // 2 * 2)
+    fitted_height = max(2, int(height * scale) // 2 * 2)
+    return (fitted_width, fitted_height)
+
+
+def frame_to_image(frame: av.VideoFrame, size: tuple[int, int]) -> QImage:
+    """``frame`` scaled to ``size`` as an RGB QImage that owns its pixels."""
+    rgb = frame.reformat(width=size[0], height=size[1], format="rgb24")
+    plane = rgb.planes[0]
+    image = QImage(bytes(plane), rgb.width, rgb.height, plane.line_size,
+                   QImage.Format.Format_RGB888)
+    return image.copy()
+
+
+class VideoWidget(QWidget):
+    """Shows the latest frame handed to :meth:`show_frame`; black with a note otherwise."""
+
+    def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("video")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._image: QImage | None = None
+        self._placeholder = placeholder
+        self.frames_shown = 0
+        self.paints_with_frame = 0
+
+    def sizeHint(self) -> QSize:
+        return QSize(640, 360)
+
+    def set_placeholder(self, text: str) -> None:
+        self._placeholder = text
+        self.update()
+
+    def show_frame(self, frame: av.VideoFrame) -> None:
+        size = fit_size((frame.width, frame.height), (self.width(), self.height()))
+        if size == (0, 0):
+            return
+        self._image = frame_to_image(frame, size)
+        self.frames_shown += 1
+        self.update()
+
+    def clear(self) -> None:
+        self._image = None
+        self.update()
+
+    def has_frame(self) -> bool:
+        return self._image is not None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        if self._image is not None:
+            painter.fillRect(self.rect(), QColor("#1f2933"))
+            target = QRect(0, 0, self._image.width(), self._image.height())
+            target.moveCenter(self.rect().center())
+            painter.drawImage(target, self._image)
+            self.paints_with_frame += 1
+        else:
+            painter.fillRect(self.rect(), QColor("#e4ebf2"))
+            painter.setPen(QColor("#486581"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             self._placeholder)
+        painter.end()
+

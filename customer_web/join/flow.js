@@ -1,0 +1,97 @@
+// The customer's steps as a pure state machine: which step follows from a server message.
+// No DOM, no network; visit.js feeds it and shows the step it returns.
+
+export const Step = Object.freeze({
+  LANDING: "landing",
+  CHECK: "check",
+  SIGN_IN: "sign_in",
+  WAITING: "waiting",
+  MESSAGE_SENT: "message_sent",
+  CHOICE: "choice",
+  SESSION: "session",
+  ENDED: "ended",
+  GAVE_UP: "gave_up",
+  GONE: "gone",
+});
+
+/** The step that shows a visit in the given state (after a reload or reconnect). */
+export function stepForVisit(visit) {
+  switch (visit?.state) {
+    case "waiting":
+      return Step.WAITING;
+    case "offered":
+      return Step.CHOICE;
+    case "active":
+      return Step.SESSION;
+    case "ended":
+      return visit.mode ? Step.ENDED : Step.GAVE_UP;
+    case "left_message":
+      return Step.MESSAGE_SENT;
+    default:
+      return Step.GONE;
+  }
+}
+
+/** The step after `message` arrived while `step` was shown. */
+export function nextStep(step, message) {
+  switch (message.type) {
+    case "welcome":
+      if (message.step === "sign_in") {
+        // The system check opens the connection; the customer moves on with „Weiter“.
+        return step === Step.CHECK ? Step.CHECK : Step.SIGN_IN;
+      }
+      return stepForVisit(message.visit);
+    case "signed_in":
+      return Step.WAITING;
+    case "message_received":
+      return Step.MESSAGE_SENT;
+    case "offered":
+      return Step.CHOICE;
+    case "session_started":
+      return Step.SESSION;
+    case "ended":
+      if (step === Step.MESSAGE_SENT) {
+        return step;
+      }
+      return step === Step.WAITING || step === Step.GAVE_UP ? Step.GAVE_UP : Step.ENDED;
+    default:
+      return step;
+  }
+}
+
+/** Text is possible once the server answers; picture and sound need WebRTC as well. */
+export function canContinue(results) {
+  return results.server === "ok";
+}
+
+/** Minutes to show for an estimated wait: rounded, at least one. */
+export function waitMinutes(seconds) {
+  return Math.max(1, Math.round((seconds ?? 0) / 60));
+}
+
+/** Delay before reconnect attempt `attempt` (0, 1, …): 0.5 s doubling, at most 8 s. */
+export function backoffDelay(attempt) {
+  return Math.min(500 * 2 ** attempt, 8000);
+}
+
+/** "good" / "medium" / "weak" for a median WebSocket round trip in milliseconds. */
+export function rateRoundTrip(milliseconds) {
+  if (milliseconds < 150) {
+    return "good";
+  }
+  return milliseconds < 400 ? "medium" : "weak";
+}
+
+/** 0–3 bars from the media path's round trip (seconds) and packet loss (0–1). */
+export function qualityBars({ roundTrip, loss }) {
+  if (roundTrip === null || roundTrip === undefined) {
+    return 0;
+  }
+  if (roundTrip < 0.2 && loss < 0.02) {
+    return 3;
+  }
+  if (roundTrip < 0.5 && loss < 0.08) {
+    return 2;
+  }
+  return 1;
+}

@@ -1,0 +1,170 @@
+// Picture and sound: the browser offers exactly what the customer chose. Sound both ways
+// always; the own camera only if the advisor may see the customer ("show_me"), the
+// advisor's camera only if the customer wants to see them ("see_advisor").
+
+import { qualityBars } from "./flow.js";
+
+/** The video transceiver's direction for the customer's choices, or null for none. */
+export function videoDirection({ seeAdvisor, showMe }) {
+  if (seeAdvisor && showMe) {
+    return "sendrecv";
+  }
+  if (showMe) {
+    return "sendonly";
+  }
+  return seeAdvisor ? "recvonly" : null;
+}
+
+export class MediaCall {
+  /**
+   * `sendSignal(payload)` sends {description} or {candidate}; `onRemoteStream(stream)`,
+   * `onLocalStream(stream)` and `onState(state)` report to the view.
+   */
+  constructor({ iceServers, choice, sendSignal, onRemoteStream, onLocalStream, onState }) {
+    this.iceServers = iceServers ?? [];
+    this.choice = choice;
+    this.sendSignal = sendSignal;
+    this.onRemoteStream = onRemoteStream;
+    this.onLocalStream = onLocalStream;
+    this.onState = onState;
+    this.local = null;
+    this.peer = null;
+    this.pendingCandidates = [];
+    this.muted = false;
+    this.cameraOff = false;
+  }
+
+  /** Open the microphone (and the camera only if the advisor may see the customer). */
+  async openDevices() {
+    const wanted = { audio: true, video: this.choice.showMe };
+    try {
+      this.local = await navigator.mediaDevices.getUserMedia(wanted);
+    } catch {
+      // Without a microphone the customer can still listen (and chat).
+      this.local = new MediaStream();
+      this.onState("no-microphone");
+    }
+    this.applyTrackSwitches();
+    this.onLocalStream(this.local);
+  }
+
+  /** A fresh peer connection and offer (first start, reconnect, or a changed choice). */
+  async offer() {
+    this.closePeer();
+    if (!this.local) {
+      await this.openDevices();
+    }
+    const peer = new RTCPeerConnection({ iceServers: this.iceServers });
+    this.peer = peer;
+    this.pendingCandidates = [];
+    const remote = new MediaStream();
+    peer.addEventListener("track", (event) => {
+      remote.addTrack(event.track);
+      this.onRemoteStream(remote);
+    });
+    peer.addEventListener("icecandidate", (event) => {
+      if (event.candidate?.candidate && this.peer === peer) {
+        const { candidate, sdpMid, sdpMLineIndex } = event.candidate;
+        this.sendSignal({ candidate: { candidate, sdpMid, sdpMLineIndex } });
+      }
+    });
+    peer.addEventListener("connectionstatechange", () => {
+      if (this.peer === peer) {
+        this.onState(peer.connectionState);
+      }
+    });
+    const audio = this.local.getAudioTracks()[0];
+    peer.addTransceiver(audio ?? "audio", {
+      direction: audio ? "sendrecv" : "recvonly",
+      streams: [this.local],
+    });
+    const direction = videoDirection(this.choice);
+    if (direction) {
+      const video = this.choice.showMe ? this.local.getVideoTracks()[0] : null;
+      peer.addTransceiver(video ?? "video", {
+        direction: video || direction === "recvonly" ? direction : "recvonly",
+        streams: [this.local],
+      });
+    }
+    await peer.setLocalDescription(await peer.createOffer());
+    this.onState("connecting");
+    this.sendSignal({ description: { type: "offer", sdp: peer.localDescription.sdp } });
+  }
+
+  /** A `signal` from the advisor: the answer or a candidate. */
+  async handleSignal(message) {
+    const peer = this.peer;
+    if (!peer) {
+      return;
+    }
+    if (message.description?.type === "answer") {
+      await peer.setRemoteDescription(message.description);
+      for (const candidate of this.pendingCandidates.splice(0)) {
+        await peer.addIceCandidate(candidate).catch(() => {});
+      }
+    } else if (message.candidate) {
+      if (!message.candidate.candidate) {
+        return;
+      }
+      if (peer.remoteDescription) {
+        await peer.addIceCandidate(message.candidate).catch(() => {});
+      } else {
+        this.pendingCandidates.push(message.candidate);
+      }
+    }
+  }
+
+  setMuted(muted) {
+    this.muted = muted;
+    this.applyTrackSwitches();
+  }
+
+  setCameraOff(off) {
+    this.cameraOff = off;
+    this.applyTrackSwitches();
+  }
+
+  applyTrackSwitches() {
+    for (const track of this.local?.getAudioTracks() ?? []) {
+      track.enabled = !this.muted;
+    }
+    for (const track of this.local?.getVideoTracks() ?? []) {
+      track.enabled = !this.cameraOff;
+    }
+  }
+
+  /** 0–3 bars from the selected candidate pair's round trip and the inbound packet loss. */
+  async quality() {
+    if (!this.peer) {
+      return 0;
+    }
+    const report = await this.peer.getStats();
+    let roundTrip = null;
+    let lost = 0;
+    let received = 0;
+    report.forEach((entry) => {
+      if (entry.type === "candidate-pair" && entry.nominated && entry.state === "succeeded") {
+        roundTrip = entry.currentRoundTripTime ?? roundTrip;
+      }
+      if (entry.type === "inbound-rtp") {
+        lost += entry.packetsLost ?? 0;
+        received += entry.packetsReceived ?? 0;
+      }
+    });
+    const loss = received + lost > 0 ? lost / (received + lost) : 0;
+    return qualityBars({ roundTrip, loss });
+  }
+
+  closePeer() {
+    this.peer?.close();
+    this.peer = null;
+  }
+
+  stop() {
+    this.closePeer();
+    for (const track of this.local?.getTracks() ?? []) {
+      track.stop();
+    }
+    this.local = null;
+  }
+}

@@ -1,0 +1,56 @@
+// Step 5, the connection choice: „Bild und Ton übertragen“ (see the advisor? may the
+// advisor see me?) or „nur Text übertragen“; then „Gewählte Verbindung aufbauen“.
+
+import { onLanguageChange, t } from "../common/i18n.js";
+import { hasWebRtc } from "./checks.js";
+import { byId } from "./dom.js";
+
+export class ChoiceView {
+  /** `onChoose({mode, see_advisor, show_me})`; `onCancel()` when switching is abandoned. */
+  constructor({ onChoose, onCancel }) {
+    this.advisorName = null;
+    for (const input of document.querySelectorAll("#choice-form input[name=mode]")) {
+      input.addEventListener("change", () => this.syncDetails());
+    }
+    byId("choice-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const video = byId("mode-video").checked;
+      onChoose({
+        mode: video ? "video" : "text",
+        see_advisor: video && byId("see-advisor").checked,
+        show_me: video && byId("show-me").checked,
+      });
+    });
+    byId("choice-cancel").addEventListener("click", onCancel);
+    onLanguageChange(() => this.render());
+  }
+
+  /** Prepare the form; `switching` when a text session adds picture and sound later. */
+  show(advisorName, { switching = false } = {}) {
+    this.advisorName = advisorName;
+    const webrtc = hasWebRtc();
+    byId("mode-video").disabled = !webrtc;
+    byId("mode-video").checked = webrtc;
+    byId("mode-text").checked = !webrtc;
+    byId("mode-text").closest(".choice").hidden = switching;
+    byId("choice-cancel").hidden = !switching;
+    this.syncDetails();
+    this.render();
+  }
+
+  render() {
+    byId("choice-heading").textContent = this.advisorName
+      ? t("choice.heading", { name: this.advisorName })
+      : t("choice.heading_any");
+    const lead = byId("choice-form").previousElementSibling;
+    lead.textContent = hasWebRtc() ? t("choice.lead") : t("choice.no_webrtc");
+  }
+
+  syncDetails() {
+    const video = byId("mode-video").checked;
+    for (const box of [byId("see-advisor"), byId("show-me")]) {
+      box.disabled = !video;
+    }
+    byId("video-details").classList.toggle("connection-option__details--off", !video);
+  }
+}

@@ -1,0 +1,195 @@
+// Step 6, the session: the advisor's picture large, the own picture small, the chat
+// beside it, and the controls (microphone, camera, add picture and sound, end).
+
+import { formatTime } from "../common/format.js";
+import { onLanguageChange, t } from "../common/i18n.js";
+import { byId } from "./dom.js";
+
+export class SessionView {
+  /** Callbacks: onSend(text), onMute(bool), onCamera(off), onSwitch(), onHangUp(). */
+  constructor({ onSend, onMute, onCamera, onSwitch, onHangUp, timeZone }) {
+    this.timeZone = timeZone;
+    this.visit = null;
+    this.state = "text";
+    this.bars = 0;
+    this.muted = false;
+    this.cameraOff = false;
+    this.log = null;
+    byId("chat-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const input = byId("chat-input");
+      const text = input.value.trim();
+      if (text) {
+        onSend(text);
+        input.value = "";
+      }
+      input.focus();
+    });
+    byId("toggle-mute").addEventListener("click", () => {
+      this.muted = !this.muted;
+      onMute(this.muted);
+      this.renderControls();
+    });
+    byId("toggle-camera").addEventListener("click", () => {
+      this.cameraOff = !this.cameraOff;
+      onCamera(this.cameraOff);
+      this.renderControls();
+    });
+    byId("switch-video").addEventListener("click", onSwitch);
+    byId("hang-up").addEventListener("click", () => {
+      if (window.confirm(t("session.hang_up_confirm"))) {
+        onHangUp();
+      }
+    });
+    byId("play-sound").addEventListener("click", () => this.play());
+    onLanguageChange(() => this.render());
+  }
+
+  /** Show the session for `visit` (mode, see_advisor, show_me, advisor_name). */
+  show(visit) {
+    this.visit = visit;
+    const video = visit.mode === "video";
+    byId("session-body").classList.toggle("session__body--video", video);
+    byId("stage").hidden = !video;
+    byId("remote-video").hidden = !(video && visit.see_advisor);
+    byId("self-video").hidden = !(video && visit.show_me);
+    byId("remote-placeholder").hidden = !video || visit.see_advisor;
+    if (!video) {
+      this.state = "text";
+      this.bars = 0;
+    }
+    this.render();
+  }
+
+  render() {
+    const visit = this.visit;
+    if (!visit) {
+      return;
+    }
+    const name = visit.advisor_name;
+    byId("session-heading").textContent = name
+      ? t("session.heading", { name })
+      : t("session.heading_any");
+    byId("remote-placeholder").textContent = name
+      ? t("session.audio_only", { name })
+      : t("session.audio_only_any");
+    byId("remote-video").setAttribute("aria-label", t("session.remote"));
+    byId("self-video").setAttribute("aria-label", t("session.self"));
+    byId("call-state").textContent = t(`session.state.${this.state}`);
+    byId("call-state").dataset.state = this.state;
+    const quality = byId("quality");
+    quality.hidden = visit.mode !== "video";
+    quality.dataset.bars = String(this.bars);
+    quality.setAttribute("aria-label", t("session.quality", { level: t(`session.quality.${this.bars}`) }));
+    quality.title = quality.getAttribute("aria-label");
+    this.renderControls();
+    this.renderChat();
+  }
+
+  renderControls() {
+    const video = this.visit?.mode === "video";
+    const mute = byId("toggle-mute");
+    mute.hidden = !video;
+    mute.setAttribute("aria-pressed", String(this.muted));
+    mute.textContent = t(this.muted ? "session.unmute" : "session.mute");
+    const camera = byId("toggle-camera");
+    camera.hidden = !(video && this.visit.show_me);
+    camera.setAttribute("aria-pressed", String(this.cameraOff));
+    camera.textContent = t(this.cameraOff ? "session.camera_on" : "session.camera_off");
+    byId("switch-video").hidden = video || typeof window.RTCPeerConnection !== "function";
+  }
+
+  setState(state) {
+    this.state = state;
+    this.render();
+  }
+
+  setBars(bars) {
+    this.bars = bars;
+    this.render();
+  }
+
+  /** Render the ChatLog `log` (sorted, each line once; own lines on the right). */
+  showChat(log) {
+    this.log = log;
+    this.renderChat();
+  }
+
+  renderChat() {
+    if (!this.log) {
+      return;
+    }
+    const list = byId("chat-lines");
+    const wasAtBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
+    const items = this.log.sorted().map((line) =>
+      this.chatItem(line.sender, line.text, formatTime(line.sent_at, this.timeZone), line.id),
+    );
+    for (const [clientId, text] of this.log.pending) {
+      items.push(this.chatItem("customer", text, t("session.sending"), `pending-${clientId}`));
+    }
+    if (items.length === 0) {
+      const empty = document.createElement("li");
+      empty.className = "chat__empty";
+      empty.textContent = t("session.empty");
+      items.push(empty);
+    }
+    list.replaceChildren(...items);
+    if (wasAtBottom || items.length < 3) {
+      list.scrollTop = list.scrollHeight;
+    }
+  }
+
+  chatItem(sender, text, when, id) {
+    const item = document.createElement("li");
+    item.className = `chat__line chat__line--${sender}`;
+    item.dataset.lineId = String(id);
+    const meta = document.createElement("span");
+    meta.className = "chat__meta";
+    const who = { customer: "session.you", advisor: "session.advisor" }[sender] ?? "session.system";
+    const name = sender === "advisor" && this.visit?.advisor_name ? this.visit.advisor_name : t(who);
+    meta.textContent = `${name} · ${when}`;
+    const body = document.createElement("span");
+    body.className = "chat__text";
+    body.textContent = text;
+    item.append(meta, body);
+    return item;
+  }
+
+  setRemoteStream(stream) {
+    const video = byId("remote-video");
+    if (video.srcObject !== stream) {
+      video.srcObject = stream;
+    }
+    this.play();
+  }
+
+  setLocalStream(stream) {
+    const video = byId("self-video");
+    video.srcObject = stream.getVideoTracks().length ? stream : null;
+  }
+
+  /** Start the advisor's picture and sound; browsers may want a click for sound. */
+  play() {
+    const video = byId("remote-video");
+    if (!video.srcObject) {
+      return;
+    }
+    video
+      .play()
+      .then(() => {
+        byId("play-blocked").hidden = true;
+      })
+      .catch((error) => {
+        if (error?.name === "NotAllowedError") {
+          byId("play-blocked").hidden = false;
+        }
+      });
+  }
+
+  clearMedia() {
+    byId("remote-video").srcObject = null;
+    byId("self-video").srcObject = null;
+    this.muted = false;
+    this.cameraOff = false;
+  }
+}

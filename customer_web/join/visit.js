@@ -1,0 +1,290 @@
+// The customer's visit from the system check to the end: connects the WebSocket, the
+// step machine (flow.js), the media call (rtc.js) and the views of each step.
+
+import { t } from "../common/i18n.js";
+import { ChatLog } from "./chat.js";
+import { Connection, forgetVisitToken, recallVisitToken, rememberVisitToken } from "./connection.js";
+import { announce, byId } from "./dom.js";
+import { nextStep, Step } from "./flow.js";
+import { MediaCall } from "./rtc.js";
+import "./texts.js";
+import { CheckView } from "./view-check.js";
+import { ChoiceView } from "./view-choice.js";
+import { EndView } from "./view-end.js";
+import { SessionView } from "./view-session.js";
+import { SignInView } from "./view-signin.js";
+import { WaitingView } from "./view-waiting.js";
+
+const WELCOME_TIMEOUT_MS = 10 * 1000;
+const QUALITY_EVERY_MS = 2000;
+const LANDING_PARTS = ["view", "loading", "unknown"];
+
+class Visit {
+  constructor({ joinToken, config }) {
+    this.joinToken = joinToken;
+    this.step = Step.LANDING;
+    this.visit = null;
+    this.iceServers = [];
+    this.chat = new ChatLog();
+    this.call = null;
+    this.qualityTimer = null;
+    this.signInReply = null;
+    this.welcomeWaiters = [];
+    this.connection = new Connection({
+      hello: () => this.hello(),
+      onMessage: (message) => this.receive(message),
+      onState: (state) => this.connectionState(state),
+    });
+    this.check = new CheckView({ onNext: () => this.goTo(Step.SIGN_IN) });
+    this.signIn = new SignInView({ submit: (message) => this.sendSignIn(message) });
+    this.waiting = new WaitingView({ send: (message) => this.connection.send(message) });
+    this.choice = new ChoiceView({
+      onChoose: (choice) => this.connection.send({ type: "choose_connection", ...choice }),
+      onCancel: () => this.goTo(Step.SESSION),
+    });
+    this.session = new SessionView({
+      timeZone: config.timezone,
+      onSend: (text) => this.sendChat(text),
+      onMute: (muted) => this.call?.setMuted(muted),
+      onCamera: (off) => this.call?.setCameraOff(off),
+      onSwitch: () => {
+        this.choice.show(this.visit?.advisor_name, { switching: true });
+        this.goTo(Step.CHOICE);
+      },
+      onHangUp: () => this.connection.send({ type: "end" }),
+    });
+    this.end = new EndView({ rate: (stars) => this.connection.send({ type: "rate", stars }) });
+    byId("gone-restart").addEventListener("click", () => {
+      forgetVisitToken(this.joinToken);
+      window.location.reload();
+    });
+  }
+
+  hello() {
+    const visitToken = recallVisitToken(this.joinToken);
+    return visitToken
+      ? { type: "hello", protocol: 1, visit_token: visitToken }
+      : { type: "hello", protocol: 1, join_token: this.joinToken };
+  }
+
+  /** „Chat starten“: the system check, which also opens the connection. */
+  startCheck() {
+    this.goTo(Step.CHECK);
+    const welcomed = new Promise((resolve) => {
+      this.welcomeWaiters.push(resolve);
+      window.setTimeout(() => resolve(null), WELCOME_TIMEOUT_MS);
+    });
+    this.connection.open();
+    this.check.run(this.connection, welcomed);
+  }
+
+  /** A reload or a new tab of a visit already signed in: straight back to its step. */
+  resume() {
+    this.connection.open();
+  }
+
+  goTo(step) {
+    if (step === this.step) {
+      return;
+    }
+    if (this.step === Step.CHECK) {
+      this.check.leave();
+    }
+    this.step = step;
+    for (const id of LANDING_PARTS) {
+      byId(id).hidden = true;
+    }
+    for (const section of document.querySelectorAll("[data-step]")) {
+      section.hidden = section.dataset.step !== step;
+    }
+    const shown = document.querySelector(`[data-step="${step}"]`);
+    shown?.focus({ preventScroll: false });
+    window.scrollTo(0, 0);
+    if ([Step.MESSAGE_SENT, Step.GAVE_UP].includes(step)) {
+      this.connection.close();
+    }
+  }
+
+  // Server messages -----------------------------------------------------------------
+
+  receive(message) {
+    const next = nextStep(this.step, message);
+    switch (message.type) {
+      case "welcome":
+        this.iceServers = message.ice_servers ?? [];
+        for (const resolve of this.welcomeWaiters.splice(0)) {
+          resolve(message);
+        }
+        if (message.step === "visit") {
+          this.visit = message.visit;
+          this.chat.reset(message.chat_history ?? []);
+          this.resendPending();
+          this.enter(next, message);
+        } else {
+          this.check.serverReachable();
+          this.goTo(next);
+        }
+        return;
+      case "signed_in":
+        rememberVisitToken(this.joinToken, message.visit_token);
+        this.visit = message.visit;
+        break;
+      case "queue_status":
+        this.waiting.update(message);
+        break;
+      case "offered":
+        this.visit = message.visit;
+        this.choice.show(message.visit.advisor_name);
+        announce(t("choice.announce"));
+        break;
+      case "session_started":
+        this.visit = message.visit;
+        this.enter(next, message);
+        announce(t("session.started"));
+        return;
+      case "chat_message":
+        this.chat.add(message.line);
+        this.session.showChat(this.chat);
+        break;
+      case "signal":
+        this.call?.handleSignal(message).catch(() => this.session.setState("failed"));
+        break;
+      case "ended":
+        this.stopCall();
+        this.end.show(message.by);
+        break;
+      case "rated":
+        this.end.showRated(message.stars);
+        break;
+      case "error":
+        this.refused(message);
+        break;
+      default:
+        break;
+    }
+    if (message.type === "signed_in" || (message.type === "error" && message.in_reply_to === "sign_in")) {
+      this.signInReply?.(message);
+      this.signInReply = null;
+    }
+    this.goTo(next);
+  }
+
+  /** Show `step` for the visit (after welcome or session_started) and set up its media. */
+  enter(step, message) {
+    const visit = this.visit;
+    if (step === Step.CHOICE) {
+      this.choice.show(visit.advisor_name);
+    }
+    if (step === Step.ENDED) {
+      this.end.show(visit.ended_by ?? "system");
+    }
+    if (step === Step.SESSION) {
+      this.session.show(visit);
+      this.session.showChat(this.chat);
+      if (visit.mode === "video") {
+        // A new session, a changed choice, or a reconnect: a fresh peer connection.
+        this.startCall(visit, message.type === "session_started" || !this.call);
+      } else {
+        this.stopCall();
+        this.session.setState("text");
+      }
+    }
+    this.goTo(step);
+  }
+
+  startCall(visit, fresh) {
+    const choice = { seeAdvisor: visit.see_advisor, showMe: visit.show_me };
+    if (fresh || !this.call) {
+      this.stopCall();
+      this.call = new MediaCall({
+        iceServers: this.iceServers,
+        choice,
+        sendSignal: (payload) => this.connection.send({ type: "signal", ...payload }),
+        onRemoteStream: (stream) => this.session.setRemoteStream(stream),
+        onLocalStream: (stream) => this.session.setLocalStream(stream),
+        onState: (state) => this.session.setState(state),
+      });
+      this.qualityTimer = window.setInterval(async () => {
+        this.session.setBars(await this.call?.quality().catch(() => 0) ?? 0);
+      }, QUALITY_EVERY_MS);
+    }
+    this.call.iceServers = this.iceServers;
+    this.call.offer().catch(() => this.session.setState("failed"));
+  }
+
+  stopCall() {
+    window.clearInterval(this.qualityTimer);
+    this.call?.stop();
+    this.call = null;
+    this.session.clearMedia();
+  }
+
+  refused(error) {
+    if (error.in_reply_to === "leave_message") {
+      this.waiting.showError(error);
+    }
+  }
+
+  connectionState(state) {
+    const past = this.step !== Step.LANDING && this.step !== Step.CHECK;
+    byId("reconnecting").hidden = !(state === "reconnecting" && past);
+    if (state === "reconnecting" && this.step === Step.SESSION) {
+      this.session.setState("reconnecting");
+    }
+    if (state === "failed") {
+      for (const resolve of this.welcomeWaiters.splice(0)) {
+        resolve(null);
+      }
+      if (recallVisitToken(this.joinToken)) {
+        this.stopCall();
+        this.goTo(Step.GONE);
+      } else {
+        byId("page-error").textContent = t("visit.refused");
+        byId("page-error").hidden = false;
+      }
+    }
+  }
+
+  // Sending -------------------------------------------------------------------------
+
+  sendSignIn(message) {
+    return new Promise((resolve) => {
+      if (!this.connection.send(message)) {
+        resolve(null);
+        return;
+      }
+      this.signInReply = resolve;
+    });
+  }
+
+  sendChat(text) {
+    const clientId = this.chat.queue(text);
+    this.session.showChat(this.chat);
+    this.connection.send({ type: "chat", text, client_id: clientId });
+  }
+
+  /** Own lines that were not confirmed before a drop; the server stores each once. */
+  resendPending() {
+    for (const [clientId, text] of this.chat.pending) {
+      this.connection.send({ type: "chat", text, client_id: clientId });
+    }
+  }
+}
+
+let current = null;
+
+/** Begin with the system check (after „Chat starten“). */
+export function startVisit(joinToken, config) {
+  current ??= new Visit({ joinToken, config });
+  current.startCheck();
+}
+
+/** True if this browser already signed in for this link (then the visit is resumed). */
+export function resumeVisit(joinToken, config) {
+  if (!recallVisitToken(joinToken)) {
+    return false;
+  }
+  current ??= new Visit({ joinToken, config });
+  current.resume();
+  return true;
+}

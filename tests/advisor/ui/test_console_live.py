@@ -1,0 +1,229 @@
+"""The whole console against a real server: sign in through the dialog, see customers wait,
+accept, show the customer's video, send the advisor's, chat both ways, end; messages and
+booking over the real REST API. Customers are simulated over the customer WebSocket, the
+video ones with an aiortc peer that offers like the browser does.
+
+With ``VB_SCREENSHOTS=<folder>`` the test also saves the screenshots for the docs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import aioice.ice
+import httpx
+import pytest
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from advisor_app.app import Console, configure_application, console_loop
+from advisor_app.media import ReceivedMedia
+from advisor_app.media.received import consume_track
+from advisor_app.media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
+from advisor_app.settings import ConsoleSettings
+from tests.advisor.ui.conftest import MemoryKeyring
+from tests.conftest import LiveServer
+from tests.fixtures.live import LiveClient
+
+SHOTS = os.environ.get("VB_SCREENSHOTS")
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"])
+
+
+def run_on_qasync(work: Callable[[], Coroutine[Any, Any, None]], timeout: float) -> None:
+    """Run ``work`` on a qasync loop, as the console runs, then restore the previous loop."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    loop = console_loop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(asyncio.wait_for(work(), timeout))
+    finally:
+        asyncio.set_event_loop(None)
+
+
+async def eventually(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not in time: {what}")
+        await asyncio.sleep(0.05)
+
+
+def shoot(widget: QWidget, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(SHOTS) / f"console-{name}.png"))
+
+
+def join_token(server: LiveServer) -> str:
+    found = re.search(r"Appointment now:\s+(\S+)", server.log_path.read_text())
+    assert found, "the demo prints the join link of the appointment now"
+    return found.group(1).rstrip("/").rsplit("/", 1)[-1]
+
+
+async def consent(server: LiveServer) -> dict[str, str]:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        hashes = {}
+        for document in ("privacy", "terms", "security"):
+            response = await http.get(f"/api/v1/public/legal/{document}", params={"lang": "de"})
+            hashes[f"{document}_sha256"] = response.json()["sha256"]
+        return hashes
+
+
+async def walk_in_topic(server: LiveServer) -> int:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        return int((await http.get("/api/v1/public/topics")).json()[0]["id"])
+
+
+async def customer(server: LiveServer, name: str, phone: str, **hello: Any) -> LiveClient:
+    client = await LiveClient.connect(f"{server.url.replace('http', 'ws', 1)}/ws/customer")
+    await client.send(type="hello", protocol=1, **hello)
+    await client.expect("welcome", step="sign_in")
+    await client.send(type="sign_in", name=name, phone=phone, language="de",
+                      consent=await consent(server))
+    await client.expect("signed_in")
+    return client
+
+
+def test_advisor_runs_a_video_consultation_from_the_console(
+    qtbot: QtBot, live_server: LiveServer, memory_keyring: MemoryKeyring,
+    console_settings: ConsoleSettings,
+) -> None:
+    configure_application(QApplication.instance())  # type: ignore[arg-type]
+    credentials = live_server.advisor_credentials
+    clients: list[LiveClient] = []
+    browser = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    received = ReceivedMedia()
+    consumers: list[asyncio.Task[None]] = []
+
+    async def scenario() -> None:
+        console = Console(console_settings, live_server.url)
+        qtbot.addWidget(console.dialog)
+        await console.start()
+        dialog = console.dialog
+        dialog.username.setText(credentials["username"])
+        dialog.password.setText(credentials["password"])
+        dialog.remember.setChecked(True)
+        shoot(dialog, "sign-in")
+        qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+        await eventually(lambda: console.window is not None, "signed in")
+        window, controller = console.window, console.controller
+        assert window is not None and controller is not None
+        assert len(memory_keyring.passwords) == 1
+        await eventually(lambda: window.connection_label.text() == "Verbunden", "connected")
+
+        # Two customers wait: the appointment of now, and a walk-in.
+        erika = await customer(live_server, "Erika Mustermann", "030 1234567",
+                               join_token=join_token(live_server))
+        clients.append(erika)
+        topic = await walk_in_topic(live_server)
+        max_ = await customer(live_server, "Max <b>Muster</b>", "089 7654321", topic_id=topic)
+        clients.append(max_)
+        await eventually(lambda: window.waiting.rowCount() == 2, "two customers waiting")
+        assert window.waiting.data(window.waiting.index(0, 0)) == "Erika Mustermann"
+        states = [window.appointments.data(window.appointments.index(r, 2))
+                  for r in range(window.appointments.rowCount())]
+        assert "wartet" in states
+        # A third leaves a message instead of waiting.
+        paula = await customer(live_server, "Paula Rückruf", "040 555123", topic_id=topic)
+        clients.append(paula)
+        await paula.send(type="leave_message", text="Bitte rufen Sie mich morgen an.",
+                         phone="040 555123")
+        await paula.expect("message_received")
+        inbox = window.messages_view
+        await eventually(lambda: inbox.model.unhandled_count() == 1, "the message arrives")
+        await eventually(lambda: window.waiting.rowCount() == 2, "the writer stops waiting")
+        shoot(window, "main")
+        window.tabs.setCurrentWidget(inbox)
+        inbox.table.selectRow(0)
+        shoot(window, "messages")
+
+        # Accept Erika; she chooses picture and sound, both ways.
+        window.waiting_table.selectRow(0)
+        qtbot.mouseClick(window.accept_button, Qt.MouseButton.LeftButton)
+        await erika.expect("offered")
+        await erika.send(type="choose_connection", mode="video", see_advisor=True,
+                         show_me=True)
+        await erika.expect("session_started")
+        browser.on("track", lambda track: consumers.append(
+            asyncio.ensure_future(consume_track(track, received))))
+        browser.addTransceiver(SyntheticAudioTrack(), direction="sendrecv")
+        browser.addTransceiver(SyntheticVideoTrack(), direction="sendrecv")
+        await browser.setLocalDescription(await browser.createOffer())
+        await erika.send(type="signal", description={
+            "type": "offer", "sdp": browser.localDescription.sdp})
+        answer = await erika.expect("signal")
+        await browser.setRemoteDescription(RTCSessionDescription(**answer["description"]))
+
+        session = window.session_view
+        assert session.name.text() == "Erika Mustermann"
+        assert session.allowed.text() == "Bild und Ton in beide Richtungen."
+        await eventually(lambda: session.customer_video.frames_shown > 10, "customer video")
+        await eventually(lambda: session.customer_video.paints_with_frame > 3, "video painted")
+        await eventually(lambda: session.own_video.frames_shown > 3, "own preview")
+        await eventually(lambda: received.video_frames > 10, "the customer sees the advisor")
+
+        # Chat both ways.
+        await erika.send(type="chat", text="Guten Tag, hören Sie mich?", client_id="c1")
+        await eventually(lambda: session.chat_model.rowCount() == 1, "customer's line")
+        session.chat_input.setText("Ja, sehr gut. Worum geht es?")
+        qtbot.mouseClick(session.send_button, Qt.MouseButton.LeftButton)
+        line = await erika.expect("chat_message")
+        while line["line"]["sender"] != "advisor":
+            line = await erika.expect("chat_message")
+        assert line["line"]["text"] == "Ja, sehr gut. Worum geht es?"
+        await eventually(lambda: session.chat_model.rowCount() == 2, "own line echoed")
+        await eventually(lambda: session.quality.text().startswith("RTT"), "quality line")
+        shoot(window, "session")
+
+        # Booking for a customer: the server's field errors show, then it books.
+        controller.spawn(console.open_booking())
+        await eventually(lambda: console.booking is not None and console.booking.isVisible(),
+                         "booking dialog")
+        booking = console.booking
+        assert booking is not None
+        booking.name.setText("Jonas Beispiel")
+        booking.email.setText("jonas-at-example")
+        booking.phone.setText("030 9876543")
+        booking.book_button.click()
+        await eventually(lambda: not booking.errors["email"].isHidden(), "field error shown")
+        shoot(booking, "booking")
+        booking.email.setText("jonas@example.com")
+        booking.book_button.click()
+        await eventually(lambda: not booking.isVisible(), "booked")
+
+        # Mark the message handled; end the session.
+        window.tabs.setCurrentWidget(inbox)
+        inbox.table.selectRow(0)
+        qtbot.mouseClick(inbox.handled_button, Qt.MouseButton.LeftButton)
+        await eventually(lambda: inbox.model.unhandled_count() == 0, "handled")
+        await eventually(lambda: window.tabs.tabText(window.tabs.indexOf(inbox)) == "Nachrichten",
+                         "unread count cleared")
+        qtbot.mouseClick(session.end_button, Qt.MouseButton.LeftButton)
+        await erika.expect("ended", by="advisor")
+        await eventually(lambda: controller.engine.peer is None, "peer closed")
+
+        # Signing out forgets the stored password.
+        await console.sign_out()
+        assert memory_keyring.passwords == {}
+        assert console.dialog.isVisible()
+
+        await browser.close()
+        await asyncio.gather(*consumers, return_exceptions=True)
+        for client in clients:
+            await client.close()
+        await console.close()
+
+    run_on_qasync(scenario, timeout=120)

@@ -1,0 +1,26 @@
+"""English through Qt's translation files; German needs none."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from advisor_app.app import install_translation
+from advisor_app.net.rest import ServerError
+from advisor_app.ui.sign_in import SignInDialog
+from advisor_app.ui.texts import appointment_state_label, sign_in_problem
+
+
+def test_english_is_loaded_from_the_shipped_translation(qtbot: QtBot, qapp: object) -> None:
+    assert install_translation(qapp, "de") is None  # type: ignore[arg-type]
+    assert appointment_state_label("in_session") == "im Gespräch"
+    translator = install_translation(qapp, "en")  # type: ignore[arg-type]
+    assert translator is not None
+    try:
+        assert appointment_state_label("in_session") == "in session"
+        dialog = SignInDialog()
+        qtbot.addWidget(dialog)
+        assert dialog.remember.text() == "Stay signed in"
+        throttled = ServerError("throttled", "try again in 3 minute(s)")
+        assert sign_in_problem(throttled).endswith("in 3 minutes.")
+    finally:
+        qapp.removeTranslator(translator)  # type: ignore[attr-defined]

@@ -1,0 +1,68 @@
+"""The video surface, the booking dialog and the texts behind them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from advisor_app.controller import field_errors
+from advisor_app.media.synthetic import draw_frame
+from advisor_app.net.rest import ServerError
+from advisor_app.ui.booking import BookingDialog
+from advisor_app.ui.texts import throttle_minutes, waited
+from advisor_app.ui.video import VideoWidget, fit_size, frame_to_image
+
+
+def test_fit_keeps_the_aspect_ratio() -> None:
+    assert fit_size((640, 480), (800, 300)) == (400, 300)
+    assert fit_size((640, 480), (320, 600)) == (320, 240)
+    assert fit_size((640, 480), (0, 0)) == (0, 0)
+
+
+def test_the_newest_frame_is_painted_scaled(qtbot: QtBot) -> None:
+    widget = VideoWidget("Kein Bild")
+    qtbot.addWidget(widget)
+    widget.resize(400, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    frame = draw_frame(1, 640, 480)
+    image = frame_to_image(frame, (200, 150))
+    assert (image.width(), image.height()) == (200, 150)
+    for number in range(3):
+        widget.show_frame(draw_frame(number, 640, 480))
+    assert widget.frames_shown == 3
+    qtbot.waitUntil(lambda: widget.paints_with_frame >= 1)
+    grabbed = widget.grab().toImage()
+    # Letterboxed: 400×300 picture centred, background above and below.
+    assert grabbed.pixelColor(200, 10).name() == "#1f2933"
+    assert grabbed.pixelColor(200, 200).name() != "#1f2933"
+
+
+def test_booking_shows_the_servers_field_errors(qtbot: QtBot) -> None:
+    dialog = BookingDialog([{"id": 1, "slug": "baufinanzierung",
+                             "name": {"de": "Baufinanzierung", "en": "Home financing"}}])
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Erika Mustermann")
+    dialog.email.setText("kein-at")
+    dialog.topic.setCurrentIndex(1)
+    with qtbot.waitSignal(dialog.bookRequested) as requested:
+        dialog.book_button.click()
+    body = requested.args[0]
+    assert body["name"] == "Erika Mustermann" and body["topic_id"] == 1
+    assert body["language"] == "de" and "T" in body["starts_at"]
+    assert not dialog.book_button.isEnabled()
+
+    error = ServerError("invalid", "invalid input (email: not a valid address; phone: "
+                        "not a phone number)", 422)
+    dialog.show_errors(field_errors(error), "")
+    assert dialog.errors["email"].text() == "not a valid address"
+    assert dialog.errors["email"].textFormat() == Qt.TextFormat.PlainText
+    assert not dialog.errors["phone"].isHidden()
+    assert dialog.errors["name"].isHidden()
+    assert dialog.book_button.isEnabled()
+
+
+def test_small_texts() -> None:
+    assert waited(59) == "0:59"
+    assert throttle_minutes(ServerError("throttled", "try again in 12 minute(s)")) == 12
+    assert throttle_minutes(ServerError("throttled", "later")) == 1

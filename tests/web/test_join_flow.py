@@ -1,0 +1,433 @@
+"""The customer's whole visit behind the join link, in real headless Chromium (fake camera
+and microphone) against the real server, with the headless advisor engine on the other
+side: system check, sign-in, waiting, the connection choice, text and video sessions,
+the end and the rating.
+
+Set VB_SCREENSHOT_DIR to a folder to also save screenshots of every step."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from advisor_app.headless import HeadlessAdvisor
+from tests.web.conftest import BrowserProblems
+from tests.web.test_join_page import join_path_from_log
+
+pytestmark = pytest.mark.browser
+
+T = TypeVar("T")
+PHONE_VIEWPORT = {"width": 360, "height": 780}
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+
+# Records every getUserMedia call and every WebSocket, so tests can see which devices
+# the page asked for and can cut the connection like a network drop would.
+RECORDER = """
+window.__gum = [];
+window.__sockets = [];
+if (navigator.mediaDevices) {
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (constraints) => {
+    window.__gum.push(constraints);
+    return original(constraints);
+  };
+}
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  constructor(...args) {
+    super(...args);
+    window.__sockets.push(this);
+  }
+};
+"""
+
+CAMERA_DENIED = """
+const originalGum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (constraints) => constraints.video
+  ? Promise.reject(new DOMException("Permission denied", "NotAllowedError"))
+  : originalGum(constraints);
+"""
+
+NO_WEBRTC = "delete window.RTCPeerConnection; delete window.webkitRTCPeerConnection;"
+
+
+# Helpers ----------------------------------------------------------------------------
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Desktop and phone screenshots when VB_SCREENSHOT_DIR is set."""
+    folder = os.environ.get("VB_SCREENSHOT_DIR")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for suffix, viewport in (("desktop", DESKTOP_VIEWPORT), ("phone", PHONE_VIEWPORT)):
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(150)
+        page.screenshot(path=str(Path(folder) / f"join-flow-{name}-{suffix}.png"),
+                        full_page=True)
+    page.set_viewport_size(DESKTOP_VIEWPORT)
+
+
+class Advisor:
+    """The headless advisor engine on its own asyncio loop in a background thread
+    (Playwright's sync API owns the test thread)."""
+
+    def __init__(self, live_server: Any) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        credentials = live_server.advisor_credentials
+
+        async def create() -> HeadlessAdvisor:
+            engine = HeadlessAdvisor(live_server.url, credentials["username"],
+                                     credentials["password"])
+            await engine.start()
+            return engine
+
+        self.engine = self.run(create())
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 20) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def accept_next(self) -> dict[str, Any]:
+        waiting = self.run(self.engine.wait_for_customer())
+        return self.run(self.engine.accept(waiting["id"]))
+
+    def wait_for(self, condition: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        return self.run(self.engine.wait_for(condition))
+
+    def close(self) -> None:
+        try:
+            self.run(self.engine.close())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(5)
+            self.loop.close()
+
+
+@pytest.fixture
+def advisor(live_server: Any) -> Iterator[Advisor]:
+    advisor = Advisor(live_server)
+    yield advisor
+    advisor.close()
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 15, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not met in time: {what}")
+        time.sleep(0.1)
+
+
+def open_join_page(page: Page, live_server: Any, *scripts: str) -> None:
+    for script in (RECORDER, *scripts):
+        page.add_init_script(script)
+    page.goto(f"{live_server.url}{join_path_from_log(live_server)}")
+    page.get_by_role("button", name="Chat starten").click()
+    expect(page.get_by_role("heading", name="Technik-Check")).to_be_visible()
+
+
+def check(page: Page, name: str) -> Any:
+    return page.locator(f'[data-check="{name}"]')
+
+
+def pass_system_check(page: Page) -> None:
+    expect(check(page, "server")).to_have_attribute("data-state", "ok")
+    next_button = page.get_by_role("button", name="Weiter", exact=True)
+    expect(next_button).to_be_enabled()
+    next_button.click()
+    expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
+
+
+def sign_in(page: Page, name: str = "Erika Mustermann", phone: str = "030 1234567") -> None:
+    page.get_by_label("Ihr Name").fill(name)
+    page.get_by_label("Telefonnummer für Rückrufe").fill(phone)
+    page.get_by_label("Ich habe die Sicherheits-, Rechts- und Datenschutzhinweise").check()
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.locator('[data-step="waiting"]')).to_be_visible()
+
+
+def choose(page: Page, *, video: bool, see_advisor: bool = True, show_me: bool = True) -> None:
+    expect(page.locator('[data-step="choice"]')).to_be_visible()
+    if video:
+        page.get_by_label("Bild und Ton übertragen").check()
+        page.get_by_label("Ich möchte den Berater sehen").set_checked(see_advisor)
+        page.get_by_label("Der Berater darf mich sehen").set_checked(show_me)
+    else:
+        page.get_by_label("nur Text übertragen").check()
+    page.get_by_role("button", name="Gewählte Verbindung aufbauen").click()
+    expect(page.locator('[data-step="session"]')).to_be_visible()
+
+
+def send_chat(page: Page, text: str) -> None:
+    page.get_by_label("Ihre Nachricht", exact=True).fill(text)
+    page.get_by_role("button", name="Senden").click()
+
+
+def chat_line(page: Page, text: str) -> Any:
+    return page.locator(".chat__line", has_text=text)
+
+
+def drop_connection(page: Page) -> None:
+    """Cut the page's WebSocket as a network drop would."""
+    page.evaluate("window.__sockets.at(-1).close()")
+
+
+def remote_video_plays(page: Page) -> None:
+    page.wait_for_function(
+        "() => { const v = document.getElementById('remote-video'); return v.videoWidth > 0 "
+        "&& v.currentTime > 0.3; }", timeout=15000)
+    first = page.evaluate("document.getElementById('remote-video').currentTime")
+    page.wait_for_timeout(600)
+    assert page.evaluate("document.getElementById('remote-video').currentTime") > first
+
+
+def video_requests(page: Page) -> list[Any]:
+    return page.evaluate("window.__gum.filter((c) => c && c.video)")
+
+
+# Tests ------------------------------------------------------------------------------
+
+
+def test_text_only_visit_with_chat_end_and_rating(
+    live_server: Any, page: Page, problems: BrowserProblems, advisor: Advisor
+) -> None:
+    open_join_page(page, live_server)
+    for name in ("webrtc", "secure", "camera", "microphone", "server", "media", "quality"):
+        expect(check(page, name)).to_have_attribute("data-state", "ok")
+    expect(page.locator("#camera-preview")).to_be_visible()
+    page.get_by_role("button", name="Testton abspielen").click()
+    expect(page.get_by_text("Haben Sie den Ton gehört?")).to_be_visible()
+    page.get_by_role("button", name="Ja", exact=True).click()
+    expect(check(page, "speaker")).to_have_attribute("data-state", "ok")
+    expect(page.locator("#check-summary")).to_contain_text("Alles bereit")
+    screenshot(page, "check")
+    pass_system_check(page)
+    # Leaving the check stops the camera preview.
+    assert page.evaluate("document.getElementById('camera-preview').srcObject") is None
+
+    # Inline validation, then the server's word on a number it does not accept.
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.locator("#signin-name-error")).to_have_text("Bitte geben Sie Ihren Namen ein.")
+    expect(page.get_by_label("Ihr Name")).to_be_focused()
+    expect(page.locator("#signin-consent-error")).not_to_be_empty()
+    page.get_by_label("Ihr Name").fill("Erika Mustermann")
+    page.get_by_label("Telefonnummer für Rückrufe").fill("0000 00")
+    page.get_by_label("Ich habe die Sicherheits-, Rechts- und Datenschutzhinweise").check()
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.locator("#signin-phone-error")).to_contain_text("Telefonnummer stimmt so nicht")
+    expect(page.get_by_label("Telefonnummer für Rückrufe")).to_have_attribute(
+        "aria-invalid", "true")
+    for document in ("security", "terms", "privacy"):
+        link = page.locator(f'#signin-links a[href="/legal/{document}"]')
+        expect(link).to_have_attribute("target", "_blank")
+    screenshot(page, "signin-errors")
+    sign_in(page)
+
+    expect(page.locator("#waiting-status")).to_have_text("Ihr Berater ist gleich für Sie da.")
+    expect(page.locator("#waiting-place")).to_contain_text("als Nächstes an der Reihe")
+    expect(page.locator("#waiting-place")).to_contain_text("Minute")
+    screenshot(page, "waiting")
+    waiting = advisor.run(advisor.engine.wait_for_customer())
+
+    # A reload while waiting keeps the place: the same visit, resumed with the visit token.
+    mark = len(advisor.engine.events)
+    page.reload()
+    expect(page.locator('[data-step="waiting"]')).to_be_visible()
+    expect(page.locator("#waiting-place")).to_contain_text("als Nächstes an der Reihe")
+    room = advisor.run(advisor.engine.wait_for(
+        lambda e: e["type"] == "waiting_room" and e["waiting"]
+        and not e["waiting"][0]["disconnected"], since=mark))
+    assert [entry["id"] for entry in room["waiting"]] == [waiting["id"]]
+
+    advisor.run(advisor.engine.accept(waiting["id"]))
+    expect(page.get_by_role("heading", name="Anna Berater ist jetzt für Sie da")).to_be_visible()
+    screenshot(page, "choice")
+    choose(page, video=False)
+    expect(page.locator("#call-state")).to_have_text("Text-Chat verbunden")
+    expect(page.locator("#stage")).to_be_hidden()
+
+    send_chat(page, "Guten Tag, ich habe eine Frage zur Baufinanzierung.")
+    advisor.wait_for(lambda e: e["type"] == "chat_message"
+                     and e["line"]["text"].startswith("Guten Tag"))
+    advisor.run(advisor.engine.say("Gern, was möchten Sie wissen?"))
+    expect(chat_line(page, "Gern, was möchten Sie wissen?")).to_have_class(
+        re.compile("chat__line--advisor"))
+    expect(chat_line(page, "Guten Tag")).to_have_class(re.compile("chat__line--customer"))
+    # Each line once, in the server's order.
+    ids = page.eval_on_selector_all(".chat__line", "items => items.map(i => i.dataset.lineId)")
+    assert ids == sorted(ids, key=int) and len(ids) == len(set(ids)) == 2
+    screenshot(page, "session-text")
+
+    # Picture and sound added later: the same choice again, then the browser offers.
+    page.get_by_role("button", name="Bild und Ton zuschalten").click()
+    expect(page.get_by_label("nur Text übertragen")).to_be_hidden()
+    choose(page, video=True, see_advisor=True, show_me=False)
+    remote_video_plays(page)
+    eventually(lambda: advisor.engine.peer is not None
+               and advisor.engine.peer.received.audio_rms > 0.01,
+               what="the advisor hears the customer after switching")
+    expect(chat_line(page, "Gern, was möchten Sie wissen?")).to_have_count(1)
+
+    advisor.run(advisor.engine.end())
+    expect(page.get_by_role("heading", name="Vielen Dank für Ihr Gespräch")).to_be_visible()
+    expect(page.locator("#ended-text")).to_contain_text("Ihr Berater hat die Beratung beendet")
+    page.locator(".rating__star").nth(3).click()
+    screenshot(page, "ended")
+    page.get_by_role("button", name="Bewertung senden").click()
+    expect(page.locator("#rating-thanks")).to_have_text(
+        "Danke für Ihre Bewertung (4 von 5 Sternen).")
+    problems.assert_none()
+
+
+def test_picture_and_sound_both_ways_survive_a_network_drop(
+    live_server: Any, page: Page, problems: BrowserProblems, advisor: Advisor
+) -> None:
+    open_join_page(page, live_server)
+    pass_system_check(page)
+    sign_in(page)
+    advisor.accept_next()
+    choose(page, video=True, see_advisor=True, show_me=True)
+
+    remote_video_plays(page)
+    expect(page.locator("#self-video")).to_be_visible()
+    expect(page.locator("#call-state")).to_have_text("Bild und Ton verbunden")
+    eventually(lambda: advisor.engine.peer is not None
+               and advisor.engine.peer.received.video_frames > 10
+               and advisor.engine.peer.received.audio_rms > 0.01,
+               what="the advisor receives the customer's picture and sound")
+    expect(page.locator("#quality")).to_have_attribute("data-bars", re.compile("[123]"))
+    send_chat(page, "Ich sehe und höre Sie gut.")
+    expect(chat_line(page, "Ich sehe und höre Sie gut.")).to_have_count(1)
+    screenshot(page, "session-video")
+
+    # Mute and camera off switch the tracks, not the connection.
+    page.get_by_role("button", name="Mikrofon aus").click()
+    expect(page.get_by_role("button", name="Mikrofon ein")).to_have_attribute(
+        "aria-pressed", "true")
+    page.get_by_role("button", name="Kamera aus").click()
+    assert page.evaluate(
+        "document.getElementById('self-video').srcObject.getVideoTracks()[0].enabled") is False
+    page.get_by_role("button", name="Kamera ein").click()
+    page.get_by_role("button", name="Mikrofon ein").click()
+
+    # A network drop: the page reconnects with its visit token and offers afresh.
+    first_peer = advisor.engine.peer
+    drop_connection(page)
+    eventually(lambda: advisor.engine.peer is not None and advisor.engine.peer is not first_peer,
+               what="a fresh offer after the reconnect")
+    eventually(lambda: advisor.engine.peer is not None
+               and advisor.engine.peer.received.video_frames > 5,
+               what="picture again after the reconnect")
+    remote_video_plays(page)
+    expect(page.locator("#reconnecting")).to_be_hidden()
+    advisor.run(advisor.engine.say("Sind Sie wieder da?"))
+    expect(chat_line(page, "Sind Sie wieder da?")).to_be_visible()
+    send_chat(page, "Ja, alles gut.")
+    advisor.wait_for(lambda e: e["type"] == "chat_message"
+                     and e["line"]["text"] == "Ja, alles gut.")
+    expect(chat_line(page, "Ich sehe und höre Sie gut.")).to_have_count(1)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Beratung beenden").click()
+    expect(page.locator("#ended-text")).to_contain_text("Sie haben die Beratung beendet")
+    eventually(lambda: advisor.engine.peer is None, what="the advisor's peer closed")
+    problems.assert_none()
+
+
+def test_advisor_may_not_see_me_never_opens_the_camera(
+    live_server: Any, page: Page, problems: BrowserProblems, advisor: Advisor
+) -> None:
+    open_join_page(page, live_server)
+    pass_system_check(page)
+    sign_in(page)
+    advisor.accept_next()
+    expect(page.locator('[data-step="choice"]')).to_be_visible()
+    page.evaluate("window.__gum.length = 0")
+    choose(page, video=True, see_advisor=True, show_me=False)
+
+    remote_video_plays(page)
+    eventually(lambda: advisor.engine.peer is not None
+               and advisor.engine.peer.received.audio_rms > 0.01,
+               what="the advisor hears the customer")
+    time.sleep(1.0)
+    peer = advisor.engine.peer
+    assert peer is not None and peer.plan is not None
+    assert not peer.plan.expect_video
+    assert peer.received.video_frames == 0
+    assert video_requests(page) == []
+    assert page.evaluate("window.__gum") == [{"audio": True, "video": False}]
+    expect(page.locator("#self-video")).to_be_hidden()
+    expect(page.get_by_role("button", name="Kamera aus")).to_be_hidden()
+    problems.assert_none()
+
+
+def test_advisor_not_there_customer_leaves_a_message(
+    live_server: Any, page: Page, problems: BrowserProblems
+) -> None:
+    open_join_page(page, live_server)
+    pass_system_check(page)
+    sign_in(page)
+    expect(page.locator("#waiting-status")).to_have_text("Ihr Berater ist noch nicht da.")
+    page.get_by_role("button", name="Nachricht schreiben").click()
+    expect(page.get_by_label("Ihre Nachricht an den Berater")).to_be_focused()
+    page.get_by_role("button", name="Nachricht senden").click()
+    expect(page.locator("#message-text-error")).to_have_text("Bitte schreiben Sie eine Nachricht.")
+    page.get_by_label("Ihre Nachricht an den Berater").fill(
+        "Bitte rufen Sie mich morgen Vormittag zurück.")
+    page.get_by_label("Andere Rückrufnummer (freiwillig)").fill("089 1234567")
+    screenshot(page, "message")
+    page.get_by_role("button", name="Nachricht senden").click()
+    expect(page.get_by_role("heading", name="Vielen Dank für Ihre Nachricht")).to_be_visible()
+    screenshot(page, "message-sent")
+    problems.assert_none()
+
+
+def test_unknown_link_keeps_the_friendly_page(
+    live_server: Any, page: Page, problems: BrowserProblems
+) -> None:
+    page.goto(f"{live_server.url}/join/{'x' * 22}")
+    expect(page.get_by_role("heading", name="Diesen Link kennen wir leider nicht")).to_be_visible()
+    expect(page.get_by_role("button", name="Chat starten")).to_be_hidden()
+    screenshot(page, "bad-link")
+    problems.assert_none(allow=r"404")
+
+
+def test_system_check_explains_failures_and_text_still_works(
+    live_server: Any, chromium: Browser
+) -> None:
+    context = chromium.new_context(viewport=DESKTOP_VIEWPORT, locale="de-DE")
+    try:
+        page = context.new_page()
+        problems = BrowserProblems(page)
+        open_join_page(page, live_server, CAMERA_DENIED)
+        expect(check(page, "camera")).to_have_attribute("data-state", "fail")
+        expect(check(page, "camera")).to_contain_text("Zugriff auf die Kamera wurde nicht erlaubt")
+        expect(check(page, "microphone")).to_have_attribute("data-state", "ok")
+        expect(page.locator("#check-summary")).to_contain_text("Nicht alles hat geklappt")
+        screenshot(page, "check-camera-denied")
+        pass_system_check(page)
+        problems.assert_none()
+        page.close()
+
+        page = context.new_page()
+        problems = BrowserProblems(page)
+        open_join_page(page, live_server, NO_WEBRTC)
+        expect(check(page, "webrtc")).to_have_attribute("data-state", "fail")
+        expect(check(page, "webrtc")).to_contain_text("aktuellen Chrome oder Firefox")
+        expect(check(page, "media")).to_have_attribute("data-state", "fail")
+        screenshot(page, "check-no-webrtc")
+        pass_system_check(page)
+        problems.assert_none()
+    finally:
+        context.close()
