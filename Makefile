@@ -25,7 +25,8 @@ lint: $(STAMP)
 
 ## Lint, type-check and the whole test suite (real Chromium, PostgreSQL, SMTP server)
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not isolated"
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m isolated
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/server/unit

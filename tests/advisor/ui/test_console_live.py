@@ -36,6 +36,9 @@ from tests.fixtures.live import LiveClient
 SHOTS = os.environ.get("VB_SCREENSHOTS")
 
 
+# qasync replaces the event loop that pytest-asyncio tests elsewhere leave objects on.
+pytestmark = pytest.mark.isolated
+
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"])
