@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from server.api import ws
@@ -70,6 +71,8 @@ def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
     app.state.services = services
     install_error_handlers(app)
     app.add_middleware(SecurityMiddleware)
+    # Pages and scripts shrink to a third: it matters on a weak phone on a slow line.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     for module in (health, auth, public, appointments, advisors, live, pages, ws):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=CUSTOMER_WEB_DIR), name="static")

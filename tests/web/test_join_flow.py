@@ -431,3 +431,100 @@ def test_system_check_explains_failures_and_text_still_works(
         problems.assert_none()
     finally:
         context.close()
+
+
+def test_busy_advisor_customer_is_told_and_leaves_a_message(
+    live_server: Any, page: Page, advisor: Advisor, problems: BrowserProblems
+) -> None:
+    # Another customer (a walk-in) is in a conversation with the advisor.
+    other = advisor.run(_walk_in(live_server))
+    accepted = advisor.accept_next()
+    assert accepted["customer_name"] == "Anderer Kunde"
+
+    open_join_page(page, live_server)
+    pass_system_check(page)
+    sign_in(page)
+    expect(page.locator("#waiting-status")).to_have_text(
+        "Ihr Berater ist noch im Gespräch mit einem anderen Kunden.")
+    expect(page.locator("#waiting-place")).to_contain_text("Sie sind als Nächstes an der Reihe.")
+    expect(page.locator("#waiting-place")).to_contain_text("Geschätzte Wartezeit: etwa")
+    screenshot(page, "waiting-busy")
+    page.get_by_role("button", name="Nachricht schreiben").click()
+    page.get_by_label("Ihre Nachricht an den Berater").fill("Ich rufe später noch einmal an.")
+    page.get_by_role("button", name="Nachricht senden").click()
+    expect(page.get_by_role("heading", name="Vielen Dank für Ihre Nachricht")).to_be_visible()
+    unread = advisor.wait_for(lambda e: e["type"] == "messages_unread" and e["count"] == 1)
+    assert unread["count"] == 1
+    advisor.run(other.close())
+    problems.assert_none()
+
+
+async def _walk_in(live_server: Any) -> Any:
+    import httpx
+
+    from tests.fixtures.live import LiveClient
+
+    async with httpx.AsyncClient(base_url=live_server.url) as http:
+        topics = (await http.get("/api/v1/public/topics")).json()
+        consent = {f"{doc}_sha256": (await http.get(f"/api/v1/public/legal/{doc}")).json()[
+            "sha256"] for doc in ("privacy", "terms", "security")}
+    client = await LiveClient.connect(live_server.url.replace("http", "ws", 1) + "/ws/customer")
+    await client.send(type="hello", protocol=1, topic_id=topics[0]["id"])
+    await client.expect("welcome")
+    await client.send(type="sign_in", name="Anderer Kunde", phone="030 7654321",
+                      consent=consent)
+    await client.expect("signed_in")
+    return client
+
+
+def test_the_join_page_is_light_until_the_system_check(
+    live_server: Any, page: Page, problems: BrowserProblems
+) -> None:
+    """Under 100 KB transferred before the system check starts, nothing from elsewhere."""
+    transferred: list[tuple[str, int]] = []
+
+    def count(response: Any) -> None:
+        sizes = response.request.sizes()  # as sent over the wire (compressed)
+        transferred.append((response.url,
+                            sizes["responseBodySize"] + sizes["responseHeadersSize"]))
+
+    page.on("requestfinished", lambda request: count(request.response()))
+    page.goto(f"{live_server.url}{join_path_from_log(live_server)}")
+    expect(page.get_by_role("button", name="Chat starten")).to_be_enabled()
+    page.wait_for_load_state("networkidle")
+    total = sum(size for _, size in transferred)
+    print(f"join page until step 1: {total} bytes in {len(transferred)} responses")
+    assert 10_000 < total < 100_000, sorted(transferred, key=lambda item: -item[1])[:10]
+    assert all(url.startswith(live_server.url) for url, _ in transferred)
+    problems.assert_none()
+
+
+def test_the_first_steps_work_with_the_keyboard_alone(
+    live_server: Any, page: Page, problems: BrowserProblems
+) -> None:
+    page.goto(f"{live_server.url}{join_path_from_log(live_server)}")
+    start = page.get_by_role("button", name="Chat starten")
+    expect(start).to_be_visible()
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if start.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        raise AssertionError("„Chat starten“ is not reachable with Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Technik-Check")).to_be_visible()
+    next_button = page.get_by_role("button", name="Weiter", exact=True)
+    expect(next_button).to_be_enabled()
+    next_button.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
+    # Focus moves into the new step (for screen readers and keyboard users alike).
+    assert page.evaluate(
+        "() => document.activeElement.closest('[data-step]')?.dataset.step") == "sign_in"
+    name = page.get_by_label("Ihr Name")
+    for _ in range(10):
+        if name.evaluate("field => field === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(name).to_be_focused()
+    problems.assert_none()
