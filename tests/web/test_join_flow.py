@@ -64,16 +64,20 @@ NO_WEBRTC = "delete window.RTCPeerConnection; delete window.webkitRTCPeerConnect
 
 
 def screenshot(page: Page, name: str) -> None:
-    """Desktop and phone screenshots when VB_SCREENSHOT_DIR is set."""
+    """Every step must fit a 360 px phone without sideways scrolling; with
+    VB_SCREENSHOT_DIR set, desktop and phone screenshots are saved too."""
     folder = os.environ.get("VB_SCREENSHOT_DIR")
-    if not folder:
-        return
-    Path(folder).mkdir(parents=True, exist_ok=True)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
     for suffix, viewport in (("desktop", DESKTOP_VIEWPORT), ("phone", PHONE_VIEWPORT)):
         page.set_viewport_size(viewport)
         page.wait_for_timeout(150)
-        page.screenshot(path=str(Path(folder) / f"join-flow-{name}-{suffix}.png"),
-                        full_page=True)
+        if suffix == "phone":
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= PHONE_VIEWPORT["width"], f"{name}: {width} px wide on a phone"
+        if folder:
+            page.screenshot(path=str(Path(folder) / f"join-flow-{name}-{suffix}.png"),
+                            full_page=True)
     page.set_viewport_size(DESKTOP_VIEWPORT)
 
 
