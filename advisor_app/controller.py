@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import Coroutine
 from typing import Any
 
@@ -27,16 +26,8 @@ PREVIEW_FPS = 15
 
 
 def field_errors(error: ServerError) -> dict[str, str]:
-    """Per-field problems from the server's ``invalid input (field: message; …)`` summary."""
-    found = re.fullmatch(r"invalid input \((.*)\)", error.message, flags=re.DOTALL)
-    if not found:
-        return {}
-    problems: dict[str, str] = {}
-    for part in found.group(1).split("; "):
-        name, _, message = part.partition(": ")
-        if message:
-            problems[name.strip()] = message.strip()
-    return problems
+    """Per-field problems the server reported (empty for other errors)."""
+    return dict(error.fields)
 
 
 class ConsoleController(QObject):

@@ -11,13 +11,17 @@ TIMEOUT = (5, 20)  # connect, read
 
 
 class ServerError(Exception):
-    """The server refused or could not be reached; ``code`` as in the API's errors."""
+    """The server refused or could not be reached; ``code`` as in the API's errors,
+    ``fields`` the per-field problems, ``retry_after`` seconds for a throttled sign-in."""
 
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+    def __init__(self, code: str, message: str, status: int | None = None, *,
+                 fields: dict[str, str] | None = None, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
+        self.fields = fields or {}
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,14 @@ class RestClient:
         if response.status_code >= 400:
             try:
                 error = response.json()["error"]
-                raise ServerError(error["code"], error["message"], response.status_code)
+                fields = {str(f["field"]): str(f["message"]) for f in error.get("fields", [])}
+                code, message = str(error["code"]), str(error["message"])
             except (ValueError, KeyError, TypeError):
                 raise ServerError("http_error", f"HTTP {response.status_code}",
                                   response.status_code) from None
+            retry = response.headers.get("Retry-After", "")
+            raise ServerError(code, message, response.status_code, fields=fields,
+                              retry_after=int(retry) if retry.isdigit() else None)
         return response.json() if response.content else None
 
     def sign_in(self, username: str, password: str) -> SignedIn:

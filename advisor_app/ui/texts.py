@@ -27,9 +27,8 @@ def appointment_state_label(state: str) -> str:
 
 
 def throttle_minutes(error: ServerError) -> int:
-    """The minutes the server asks to wait ("try again in N minute(s)"), at least 1."""
-    found = re.search(r"(\d+)\s*minute", error.message)
-    return max(1, int(found.group(1))) if found else 1
+    """The minutes the server asks to wait (its Retry-After), at least 1."""
+    return max(1, -(-(error.retry_after or 60) // 60))
 
 
 def sign_in_problem(error: ServerError) -> str:

@@ -47,7 +47,8 @@ async def test_incomplete_form_is_refused_without_asking_the_server(
      "Benutzername oder Passwort ist falsch"),
     (ServerError("unreachable", "the server cannot be reached (refused)"),
      "Der Server ist nicht erreichbar"),
-    (ServerError("throttled", "too many failed sign-ins; try again in 7 minute(s)", 429),
+    (ServerError("throttled", "too many failed sign-ins; try again in 7 minute(s)", 429,
+                 retry_after=7 * 60 - 20),
      "in 7 Minute"),
 ], ids=["wrong-password", "unreachable", "throttled"])
 async def test_each_refusal_gets_a_clear_german_message(

@@ -20,7 +20,7 @@ def test_english_is_loaded_from_the_shipped_translation(qtbot: QtBot, qapp: obje
         dialog = SignInDialog()
         qtbot.addWidget(dialog)
         assert dialog.remember.text() == "Stay signed in"
-        throttled = ServerError("throttled", "try again in 3 minute(s)")
+        throttled = ServerError("throttled", "try again in 3 minute(s)", retry_after=170)
         assert sign_in_problem(throttled).endswith("in 3 minutes.")
     finally:
         qapp.removeTranslator(translator)  # type: ignore[attr-defined]

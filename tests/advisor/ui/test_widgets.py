@@ -52,8 +52,8 @@ def test_booking_shows_the_servers_field_errors(qtbot: QtBot) -> None:
     assert body["language"] == "de" and "T" in body["starts_at"]
     assert not dialog.book_button.isEnabled()
 
-    error = ServerError("invalid", "invalid input (email: not a valid address; phone: "
-                        "not a phone number)", 422)
+    error = ServerError("invalid", "invalid input (…)", 422,
+                        fields={"email": "not a valid address", "phone": "not a phone number"})
     dialog.show_errors(field_errors(error), "")
     assert dialog.errors["email"].text() == "not a valid address"
     assert dialog.errors["email"].textFormat() == Qt.TextFormat.PlainText
@@ -64,5 +64,7 @@ def test_booking_shows_the_servers_field_errors(qtbot: QtBot) -> None:
 
 def test_small_texts() -> None:
     assert waited(59) == "0:59"
-    assert throttle_minutes(ServerError("throttled", "try again in 12 minute(s)")) == 12
+    assert throttle_minutes(ServerError("throttled", "…", retry_after=12 * 60)) == 12
+    assert throttle_minutes(ServerError("throttled", "…", retry_after=61)) == 2
+    assert throttle_minutes(ServerError("throttled", "…")) == 1
     assert throttle_minutes(ServerError("throttled", "later")) == 1
