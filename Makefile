@@ -17,7 +17,7 @@ bootstrap: $(STAMP)
 
 ## Fresh demo data (SQLite, mail into var/outbox/) and the server on http://localhost:8080
 demo: $(STAMP)
-	$(BIN)/videoberatung-server demo
+	scripts/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

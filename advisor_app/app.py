@@ -66,8 +66,15 @@ class Console(QObject):
         self.finished = asyncio.Event()
         self._started: asyncio.Task[None] | None = None
 
-    async def start(self, use_stored: bool = True) -> None:
-        if not (use_stored and await self.flow.sign_in_with_stored()):
+    async def start(self, use_stored: bool = True,
+                    credentials: tuple[str, str, str] | None = None) -> None:
+        """Sign in with ``credentials`` (server, user, password; not stored) or the
+        remembered password; otherwise show the sign-in dialog."""
+        if credentials is not None:
+            signed_in = await self.flow.sign_in(*credentials, False)
+        else:
+            signed_in = use_stored and await self.flow.sign_in_with_stored()
+        if not signed_in:
             self.dialog.show()
 
     def _dialog_closed(self) -> None:
@@ -168,7 +175,8 @@ def console_loop(app: QApplication) -> qasync.QEventLoop:
     return loop
 
 
-def run(server_url: str | None = None) -> int:
+def run(server_url: str | None = None,
+        credentials: tuple[str, str, str] | None = None) -> int:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     configure_application(app)
@@ -179,7 +187,7 @@ def run(server_url: str | None = None) -> int:
 
     async def main() -> None:
         console = Console(settings, server_url)
-        await console.start()
+        await console.start(credentials=credentials)
         await console.finished.wait()
         settings.sync()
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -13,6 +15,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--server", metavar="URL",
                         help="the server to sign in to (default: the last one used)")
+    parser.add_argument("--credentials-file", metavar="PATH", type=Path,
+                        help="sign in with the JSON {server, username, password} in this file "
+                        "(the demo's var/demo-advisor.json); nothing is stored")
     args = parser.parse_args(argv)
     if args.version:
         try:
@@ -21,9 +26,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             installed = "0+source"
         print(f"videoberatung-advisor {installed}")
         return 0
+    credentials = None
+    if args.credentials_file:
+        try:
+            data = json.loads(args.credentials_file.read_text(encoding="utf-8"))
+            credentials = (str(data["server"]), str(data["username"]), str(data["password"]))
+        except (OSError, ValueError, KeyError, TypeError) as problem:
+            parser.error(f"cannot read {args.credentials_file}: {problem}")
     from advisor_app.app import run
 
-    return run(args.server)
+    return run(args.server or (credentials[0] if credentials else None), credentials)
 
 
 if __name__ == "__main__":

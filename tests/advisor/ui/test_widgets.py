@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -68,3 +71,25 @@ def test_small_texts() -> None:
     assert throttle_minutes(ServerError("throttled", "…", retry_after=61)) == 2
     assert throttle_minutes(ServerError("throttled", "…")) == 1
     assert throttle_minutes(ServerError("throttled", "later")) == 1
+
+
+def test_the_console_signs_in_from_a_credentials_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from advisor_app import app, main
+
+    started: list[tuple[object, object]] = []
+    monkeypatch.setattr(app, "run", lambda server, credentials: started.append(
+        (server, credentials)) or 0)
+    path = tmp_path / "demo-advisor.json"
+    path.write_text(json.dumps({"server": "http://localhost:8080", "username": "berater",
+                                "password": "geheim-genug"}))
+    assert main.main(["--credentials-file", str(path)]) == 0
+    assert started == [("http://localhost:8080",
+                        ("http://localhost:8080", "berater", "geheim-genug"))]
+    path.write_text("{broken")
+    with pytest.raises(SystemExit) as refused:
+        main.main(["--credentials-file", str(path)])
+    assert refused.value.code == 2
