@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -181,7 +182,14 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(f"{url}/healthz", timeout=60)
-        yield LiveServer(url=url, data_dir=data_dir, process=process, log_path=log_path)
+        server = LiveServer(url=url, data_dir=data_dir, process=process, log_path=log_path)
+        # The demo's own confirmation mail lands first, so tests that count mails start
+        # from a settled outbox.
+        deadline = time.monotonic() + 30
+        while not list(server.outbox_dir.glob("*.eml")):
+            assert time.monotonic() < deadline, "the demo's confirmation mail never arrived"
+            time.sleep(0.1)
+        yield server
     finally:
         stop_process(process)
         log.close()
