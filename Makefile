@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit bootstrap clean
+.PHONY: demo test lint typecheck unit bootstrap bench clean
 
 $(STAMP): pyproject.toml scripts/bootstrap
 	scripts/bootstrap
@@ -27,6 +27,10 @@ lint: $(STAMP)
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not isolated"
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m isolated
+
+## Benchmarks (not part of make test); writes docs/benchmarks.md
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/server/unit

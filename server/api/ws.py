@@ -17,8 +17,6 @@ from server.live.ratelimit import TokenBucket
 log = logging.getLogger(__name__)
 router = APIRouter()
 
-MESSAGES_PER_SECOND = 10.0
-BURST = 40.0
 STRIKES_BEFORE_CLOSE = 100  # messages refused for rate before we give up on a client
 
 
@@ -28,7 +26,8 @@ def _hub(websocket: WebSocket) -> LiveHub:
 
 
 async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) -> None:
-    bucket = TokenBucket(rate=MESSAGES_PER_SECOND, burst=BURST)
+    bucket = TokenBucket(rate=hub.settings.ws_messages_per_second,
+                         burst=hub.settings.ws_burst)
     strikes = 0
     silence = hub.settings.heartbeat_seconds * 3
     while not party.outbox.overflowed.is_set():

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
                                  description="how long a vanished customer keeps their place")
     heartbeat_seconds: float = Field(15.0, gt=0, le=300)
     chat_max_chars: int = Field(2000, ge=100, le=4000)
+    ws_messages_per_second: float = Field(10.0, gt=0, description="per live connection")
+    ws_burst: float = Field(40.0, ge=1, description="messages a connection may send at once")
 
     log_json: bool = False
 
