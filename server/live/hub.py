@@ -69,7 +69,16 @@ class LocalParty(Protocol):
 
     outbox: Outbox
 
+    @property
+    def advisor_id(self) -> int | None:
+        """The signed-in advisor behind this connection; None for a customer."""
+        ...
+
     def on_room(self, snapshot: RoomSnapshot) -> None: ...
+
+    def refresh_unread(self) -> None:
+        """Messages left by customers changed; advisors resend their unread count."""
+        ...
 
 
 class LiveHub:
@@ -136,9 +145,7 @@ class LiveHub:
 
     def _refresh_unread(self) -> None:
         for party in list(self.parties):
-            refresh = getattr(party, "refresh_unread", None)
-            if refresh is not None:
-                refresh()
+            party.refresh_unread()
 
     async def _push_room(self) -> None:
         """Coalesces bursts of changes: one snapshot per round, however many events."""
@@ -148,8 +155,7 @@ class LiveHub:
             if not self.parties:
                 continue
             try:
-                advisors = [a.id for party in self.parties
-                            if (a := getattr(party, "advisor", None)) is not None]
+                advisors = [a for party in self.parties if (a := party.advisor_id) is not None]
                 async with self.db.session() as session:
                     snapshot = await take_snapshot(session, self.settings, advisors)
             except Exception:

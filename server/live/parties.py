@@ -45,6 +45,13 @@ class BaseParty:
     def send(self, message: dict[str, Any]) -> None:
         self.outbox.put(message)
 
+    @property
+    def advisor_id(self) -> int | None:
+        return None
+
+    def refresh_unread(self) -> None:
+        return None
+
     def on_room(self, snapshot: RoomSnapshot) -> None:
         view = self.room_view(snapshot)
         if view and view != self._last_room:
@@ -301,6 +308,10 @@ class AdvisorParty(BaseParty):
 
     def room_view(self, snapshot: RoomSnapshot) -> dict[str, Any] | None:
         return snapshot.advisor_view(self.advisor.id) if self.advisor else None
+
+    @property
+    def advisor_id(self) -> int | None:
+        return self.advisor.id if self.advisor is not None else None
 
     def refresh_unread(self) -> None:
         if self.advisor is not None and (self._unread_task is None or self._unread_task.done()):
