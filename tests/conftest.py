@@ -31,6 +31,31 @@ from tests.fixtures.processes import free_port, stop_process, wait_for_http
 
 pytest_plugins = ["tests.fixtures.live"]
 
+
+_exit_status = 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Fail loudly, instead of hanging at interpreter exit, when a test leaves a
+    non-daemon thread running (an unclosed aiortc peer keeps its decoder threads)."""
+    import threading
+
+    deadline = time.monotonic() + 10
+    leftover = [thread for thread in threading.enumerate()
+                if not thread.daemon and thread is not threading.main_thread()]
+    for thread in leftover:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    alive = [thread.name for thread in leftover if thread.is_alive()]
+    if alive:
+        sys.stderr.write(f"\nthreads still running after the tests: {', '.join(alive)}\n")
+        sys.stderr.flush()
+        os._exit(_exit_status or 3)
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

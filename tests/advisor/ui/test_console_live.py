@@ -53,6 +53,7 @@ def run_on_qasync(work: Callable[[], Coroutine[Any, Any, None]], timeout: float)
     try:
         loop.run_until_complete(asyncio.wait_for(work(), timeout))
     finally:
+        loop.close()  # also shuts down its thread pool
         asyncio.set_event_loop(None)
 
 
@@ -114,6 +115,19 @@ def test_advisor_runs_a_video_consultation_from_the_console(
     async def scenario() -> None:
         console = Console(console_settings, live_server.url)
         qtbot.addWidget(console.dialog)
+        try:
+            await steps(console)
+        finally:
+            # Peers left open keep aiortc's (non-daemon) decoder threads, and the process, alive.
+            await browser.close()
+            for consumer in consumers:
+                consumer.cancel()
+            await asyncio.gather(*consumers, return_exceptions=True)
+            for client in clients:
+                await client.close()
+            await console.close()
+
+    async def steps(console: Console) -> None:
         await console.start()
         dialog = console.dialog
         dialog.username.setText(credentials["username"])
@@ -222,11 +236,5 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         await console.sign_out()
         assert memory_keyring.passwords == {}
         assert console.dialog.isVisible()
-
-        await browser.close()
-        await asyncio.gather(*consumers, return_exceptions=True)
-        for client in clients:
-            await client.close()
-        await console.close()
 
     run_on_qasync(scenario, timeout=120)
