@@ -11,15 +11,17 @@ from typing import Any
 
 import qasync
 from PySide6.QtCore import QObject, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
-from advisor_app.controller import ConsoleController, field_errors
+from advisor_app.controller import ConsoleController, DeviceSelection, field_errors
+from advisor_app.media import devices
 from advisor_app.net.rest import RestClient, ServerError
 from advisor_app.settings import APPLICATION, ORGANISATION, ConsoleSettings
 from advisor_app.signin import SignInFlow
 from advisor_app.ui.alerts import WaitingAlert
 from advisor_app.ui.booking import BookingDialog
 from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.settings_dialog import SettingsDialog
 from advisor_app.ui.sign_in import SignInDialog
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,15 @@ def configure_application(app: QApplication) -> None:
     app.setStyleSheet((RESOURCES / "console.qss").read_text(encoding="utf-8"))
 
 
+def chosen_devices(settings: ConsoleSettings) -> DeviceSelection:
+    """The saved camera, microphone and speaker, where still connected; else defaults."""
+    return DeviceSelection(
+        camera=devices.choose_device(settings.device("camera"), devices.cameras()),
+        microphone=devices.choose_device(settings.device("microphone"), devices.microphones()),
+        speaker=devices.choose_device(settings.device("speaker"), devices.speakers()),
+    )
+
+
 class Console(QObject):
     """Everything after start-up: sign-in, the window and its controller, sign-out."""
 
@@ -63,6 +74,7 @@ class Console(QObject):
         self.controller: ConsoleController | None = None
         self.alert: WaitingAlert | None = None
         self.booking: BookingDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
         self.finished = asyncio.Event()
         self._started: asyncio.Task[None] | None = None
 
@@ -83,7 +95,7 @@ class Console(QObject):
 
     def _signed_in(self, rest: RestClient, advisor: dict[str, Any]) -> None:
         self.dialog.hide()
-        controller = ConsoleController(rest, advisor, self)
+        controller = ConsoleController(rest, advisor, chosen_devices(self.settings), self)
         window = MainWindow(str(advisor.get("display_name", "")))
         geometry = self.settings.geometry("main")
         if geometry is not None:
@@ -105,6 +117,8 @@ class Console(QObject):
         controller.chatLine.connect(session.chat_model.add_line)
         controller.customerVideoFrame.connect(session.show_customer_frame)
         controller.ownVideoFrame.connect(session.show_own_frame)
+        controller.microphoneLevel.connect(session.show_microphone_level)
+        controller.upcomingChanged.connect(window.set_upcoming)
         controller.statsChanged.connect(session.show_stats)
         controller.messagesChanged.connect(window.messages_view.set_messages)
         controller.messageUpdated.connect(window.messages_view.message_updated)
@@ -116,6 +130,7 @@ class Console(QObject):
         session.cameraToggled.connect(controller.set_camera_enabled)
         session.endRequested.connect(controller.end_session)
         window.bookingRequested.connect(lambda: controller.spawn(self.open_booking()))
+        window.settingsRequested.connect(self.open_settings)
         window.signOutRequested.connect(lambda: controller.spawn(self.sign_out()))
         window.closing.connect(lambda: asyncio.ensure_future(self.close()))
         if self.alert is not None:
@@ -138,6 +153,39 @@ class Console(QObject):
             dialog.accept()
 
         dialog.bookRequested.connect(lambda body: controller.spawn(book(body)))
+        dialog.show()
+
+    def open_settings(self) -> None:
+        """The device and language settings; devices switch live while it is open."""
+        controller = self.controller
+        if controller is None:
+            return
+        dialog = SettingsDialog(devices.cameras(), devices.microphones(), devices.speakers(),
+                                chosen_devices(self.settings), self.settings.language_choice,
+                                self.window)
+        self.settings_dialog = dialog
+        controller.camera.frameReady.connect(dialog.show_frame)
+        controller.microphone.levelChanged.connect(dialog.show_level)
+        dialog.devicesChanged.connect(controller.use_devices)
+        dialog.testSoundRequested.connect(
+            lambda _speaker: dialog.show_sound_result(controller.speaker.play_test_tone()))
+
+        def done(result: int) -> None:
+            controller.camera.frameReady.disconnect(dialog.show_frame)
+            controller.microphone.levelChanged.disconnect(dialog.show_level)
+            if result == QDialog.DialogCode.Accepted:
+                chosen = dialog.selection()
+                for kind in ("camera", "microphone", "speaker"):
+                    self.settings.set_device(kind, getattr(chosen, kind))
+                self.settings.language = dialog.language_choice()
+                self.settings.sync()
+            else:
+                controller.use_devices(dialog.initial)
+            controller.set_previewing(False)
+            self.settings_dialog = None
+
+        dialog.finished.connect(done)
+        controller.set_previewing(True)
         dialog.show()
 
     async def sign_out(self) -> None:

@@ -1,6 +1,8 @@
 """The console's controller: turns widget intent into network calls and server events
-into Qt signals. Signalling and media are :class:`HeadlessAdvisor`'s; REST calls run
-in a worker thread (``asyncio.to_thread``) so the window never freezes.
+into Qt signals. Signalling and the peer connection are :class:`HeadlessAdvisor`'s;
+the advisor's camera, microphone and speaker are QtMultimedia devices
+(:mod:`advisor_app.media.capture`), opened only while a session needs them. REST calls
+run in a worker thread (``asyncio.to_thread``) so the window never freezes.
 """
 
 from __future__ import annotations
@@ -9,20 +11,32 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from advisor_app.headless import HeadlessAdvisor
-from advisor_app.media import SyntheticVideoTrack
+from advisor_app.media.capture import AudioInput, AudioOutput, VideoInput
+from advisor_app.media.devices import SYNTHETIC
 from advisor_app.net.rest import RestClient, ServerError
 from advisor_app.ui.models import appointments_from_rest
 
 log = logging.getLogger(__name__)
 
 STATS_INTERVAL_MS = 2000
-PREVIEW_SIZE = (320, 240)
-PREVIEW_FPS = 15
+UPCOMING_DAYS = 7
+UPCOMING_REFRESH_MS = 5 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class DeviceSelection:
+    """The devices to open (ids from :mod:`advisor_app.media.devices`)."""
+
+    camera: str = SYNTHETIC
+    microphone: str = SYNTHETIC
+    speaker: str = SYNTHETIC
 
 
 def field_errors(error: ServerError) -> dict[str, str]:
@@ -34,6 +48,7 @@ class ConsoleController(QObject):
     connectionChanged = Signal(bool)
     waitingChanged = Signal(list)
     appointmentsChanged = Signal(list)
+    upcomingChanged = Signal(list)
     sessionChanged = Signal(dict)
     sessionEnded = Signal()
     chatReset = Signal(list)
@@ -44,39 +59,61 @@ class ConsoleController(QObject):
     statsChanged = Signal(object)
     customerVideoFrame = Signal(object)
     ownVideoFrame = Signal(object)
+    microphoneLevel = Signal(float)
     problem = Signal(str)
 
     def __init__(self, rest: RestClient, advisor: dict[str, Any],
+                 devices: DeviceSelection | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rest = rest
         self.advisor = advisor
+        devices = devices or DeviceSelection()
+        self.camera = VideoInput(devices.camera, parent=self)
+        self.microphone = AudioInput(devices.microphone, parent=self)
+        self.speaker = AudioOutput(devices.speaker, parent=self)
+        self.camera.frameReady.connect(self._own_frame)
+        self.camera.failed.connect(self.problem)
+        self.microphone.failed.connect(self.problem)
+        self.microphone.levelChanged.connect(self.microphoneLevel)
         self.engine = HeadlessAdvisor(rest.server_url, advisor.get("username", ""), "",
-                                      rest=rest, on_video_frame=self.customerVideoFrame.emit)
+                                      rest=rest,
+                                      video_source=self.camera.fanout.subscribe,
+                                      audio_source=self.microphone.fanout.subscribe,
+                                      on_video_frame=self.customerVideoFrame.emit,
+                                      on_audio_frame=self.speaker.play)
         self.engine.listeners.append(self._on_event)
         self.visit: dict[str, Any] | None = None
         self.microphone_enabled = True
         self.camera_enabled = True
+        self.previewing = False
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._preview: asyncio.Task[None] | None = None
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(STATS_INTERVAL_MS)
         self._stats_timer.timeout.connect(self._poll_stats)
+        self._upcoming_timer = QTimer(self)
+        self._upcoming_timer.setInterval(UPCOMING_REFRESH_MS)
+        self._upcoming_timer.timeout.connect(lambda: self.spawn(self.refresh_upcoming()))
 
     # Starting and stopping ----------------------------------------------------------
 
     async def start(self) -> None:
         await self.engine.start()
         self._stats_timer.start()
-        await asyncio.gather(self.refresh_appointments(), self.refresh_messages())
+        self._upcoming_timer.start()
+        await asyncio.gather(self.refresh_appointments(), self.refresh_upcoming(),
+                             self.refresh_messages())
 
     async def close(self) -> None:
         self._stats_timer.stop()
-        await self._stop_preview()
+        self._upcoming_timer.stop()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.engine.close()
+        for device in (self.camera, self.microphone):
+            device.close()
+        self.speaker.stop()
 
     async def sign_out(self) -> None:
         await self.close()
@@ -119,11 +156,29 @@ class ConsoleController(QObject):
         self.camera_enabled = enabled
         if self.engine.peer is not None:
             self.engine.peer.set_camera_enabled(enabled)
-        self._update_preview()
+        self._update_devices()
+
+    def set_previewing(self, previewing: bool) -> None:
+        """Keep the camera and microphone open for the settings dialog's preview."""
+        self.previewing = previewing
+        self._update_devices()
+
+    def use_devices(self, devices: DeviceSelection) -> None:
+        """Switch devices; a running session carries on with the new ones."""
+        self.camera.use_device(devices.camera)
+        self.microphone.use_device(devices.microphone)
+        self.speaker.use_device(devices.speaker)
 
     async def refresh_appointments(self) -> None:
         rows = await asyncio.to_thread(self.rest.get, "/api/v1/appointments", days=1)
         self.appointmentsChanged.emit(appointments_from_rest(rows))
+
+    async def refresh_upcoming(self) -> None:
+        """The appointments of the next days (today's come live with the waiting room)."""
+        tomorrow = (datetime.now().astimezone() + timedelta(days=1)).date()
+        rows = await asyncio.to_thread(self.rest.get, "/api/v1/appointments",
+                                       start=tomorrow.isoformat(), days=UPCOMING_DAYS)
+        self.upcomingChanged.emit(appointments_from_rest(rows))
 
     async def refresh_messages(self) -> None:
         rows = await asyncio.to_thread(self.rest.get, "/api/v1/messages")
@@ -145,6 +200,7 @@ class ConsoleController(QObject):
         booked: dict[str, Any] = await asyncio.to_thread(
             self.rest.post, "/api/v1/appointments", body)
         self.spawn(self.refresh_appointments())
+        self.spawn(self.refresh_upcoming())
         return booked
 
     # Events from the server -------------------------------------------------------
@@ -176,7 +232,7 @@ class ConsoleController(QObject):
                 self.engine.peer.set_camera_enabled(self.camera_enabled)
             case "ended":
                 self.visit = None
-                self._update_preview()
+                self._update_devices()
                 self.sessionEnded.emit()
             case "messages_unread":
                 self.unreadChanged.emit(event.get("count", 0))
@@ -187,36 +243,35 @@ class ConsoleController(QObject):
     def _set_visit(self, visit: dict[str, Any]) -> None:
         self.visit = visit
         self.sessionChanged.emit(visit)
-        self._update_preview()
+        self._update_devices()
 
-    # The advisor's own picture and the quality line ---------------------------------
+    # The advisor's devices and the quality line ---------------------------------------
 
-    def _wants_preview(self) -> bool:
+    def _update_devices(self) -> None:
+        """Open the camera, microphone and speaker only while a video session needs them:
+        the microphone and speaker for picture and sound, the camera only if the customer
+        wants to see the advisor (black frames while the advisor has it switched off)."""
         visit = self.visit
-        return bool(visit and visit.get("mode") == "video" and visit.get("see_advisor")
-                    and self.camera_enabled)
-
-    def _update_preview(self) -> None:
-        if self._wants_preview() and self._preview is None:
-            self._preview = asyncio.ensure_future(self._run_preview())
-        elif not self._wants_preview() and self._preview is not None:
-            self.spawn(self._stop_preview())
-
-    async def _run_preview(self) -> None:
-        track = SyntheticVideoTrack(*PREVIEW_SIZE, fps=PREVIEW_FPS)
-        try:
-            while True:
-                self.ownVideoFrame.emit(await track.recv())
-        finally:
-            track.stop()
-
-    async def _stop_preview(self) -> None:
-        preview, self._preview = self._preview, None
-        if preview is not None:
-            preview.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await preview
+        video = bool(visit and visit.get("mode") == "video")
+        camera = video and bool(visit and visit.get("see_advisor"))
+        for device, needed in ((self.microphone, video or self.previewing),
+                               (self.speaker, video or self.previewing),
+                               (self.camera, camera or self.previewing)):
+            if needed:
+                device.start()
+            else:
+                device.stop()
+        # Switched off in a session, the camera stays off for the preview too.
+        self.camera.set_blank(camera and not self.camera_enabled)
+        if not camera or not self.camera_enabled:
             self.ownVideoFrame.emit(None)
+
+    def _own_frame(self, frame: Any) -> None:
+        visit = self.visit
+        in_video_session = bool(visit and visit.get("mode") == "video"
+                                and visit.get("see_advisor"))
+        if in_video_session and not self.camera.blank:
+            self.ownVideoFrame.emit(frame)
 
     def _poll_stats(self) -> None:
         peer = self.engine.peer

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import uuid
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +23,8 @@ from advisor_app.net.live import AdvisorConnection
 from advisor_app.net.rest import RestClient
 
 log = logging.getLogger(__name__)
+
+EVENT_HISTORY = 500
 
 
 def rtc_ice_servers(entries: list[dict[str, Any]]) -> list[RTCIceServer]:
@@ -42,6 +46,7 @@ class HeadlessAdvisor:
         video_source: Callable[[], MediaStreamTrack] | None = None,
         audio_source: Callable[[], MediaStreamTrack] | None = None,
         on_video_frame: Callable[[av.VideoFrame], None] | None = None,
+        on_audio_frame: Callable[[av.AudioFrame], None] | None = None,
         rest: RestClient | None = None,
     ) -> None:
         """``rest`` may already be signed in (its token set): then ``password`` is unused."""
@@ -51,14 +56,18 @@ class HeadlessAdvisor:
         self._video_source = video_source
         self._audio_source = audio_source
         self._on_video_frame = on_video_frame
+        self._on_audio_frame = on_audio_frame
         self.listeners: list[Callable[[dict[str, Any]], None]] = []
         self.connection: AdvisorConnection | None = None
         self.ice_servers: list[dict[str, Any]] = []
+        self.ice_transport_policy = "all"
         self.peer: AdvisorPeer | None = None
         self.visit: dict[str, Any] | None = None
         self.waiting: list[dict[str, Any]] = []
         self.chat: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
+        # The newest events, for wait_for; a console runs all day, so not all of them.
+        self.events: deque[dict[str, Any]] = deque(maxlen=EVENT_HISTORY)
+        self.event_count = 0
         self._changed = asyncio.Condition()
         self._pump: asyncio.Task[None] | None = None
 
@@ -71,6 +80,7 @@ class HeadlessAdvisor:
         self._pump = asyncio.create_task(self._read_events(), name="headless-advisor")
         welcome = await self.wait_for(lambda e: e["type"] == "welcome")
         self.ice_servers = welcome["ice_servers"]
+        self.ice_transport_policy = welcome.get("ice_transport_policy", "all")
 
     async def _read_events(self) -> None:
         assert self.connection is not None
@@ -82,6 +92,7 @@ class HeadlessAdvisor:
                 log.exception("headless advisor could not handle %s", event.get("type"))
             async with self._changed:
                 self.events.append(event)
+                self.event_count += 1
                 self._changed.notify_all()
             for listener in self.listeners:
                 try:
@@ -114,9 +125,11 @@ class HeadlessAdvisor:
         """Answer the browser's offer; a new offer (renegotiation, reconnect) starts over."""
         await self._close_peer()
         self.peer = AdvisorPeer(ice_servers=rtc_ice_servers(self.ice_servers),
+                                ice_transport_policy=self.ice_transport_policy,
                                 video_source=self._video_source,
                                 audio_source=self._audio_source,
-                                on_video_frame=self._on_video_frame)
+                                on_video_frame=self._on_video_frame,
+                                on_audio_frame=self._on_audio_frame)
         answer = await self.peer.answer(offer_sdp)
         assert self.visit is not None and self.connection is not None
         await self.connection.send(type="signal", visit_id=self.visit["id"],
@@ -129,11 +142,13 @@ class HeadlessAdvisor:
 
     async def wait_for(self, condition: Callable[[dict[str, Any]], bool],
                        timeout: float = 15.0, *, since: int = 0) -> dict[str, Any]:
-        """The first event (from index ``since``) that meets ``condition``."""
+        """The first event that meets ``condition``, counting from event number ``since``
+        (an earlier :attr:`event_count`)."""
         async def find() -> dict[str, Any]:
             async with self._changed:
                 while True:
-                    for event in self.events[since:]:
+                    forgotten = self.event_count - len(self.events)
+                    for event in itertools.islice(self.events, max(0, since - forgotten), None):
                         if condition(event):
                             return event
                     await self._changed.wait()
@@ -148,7 +163,7 @@ class HeadlessAdvisor:
 
     async def accept(self, visit_id: int) -> dict[str, Any]:
         assert self.connection is not None
-        mark = len(self.events)
+        mark = self.event_count
         await self.connection.send(type="accept", visit_id=visit_id)
         reply = await self.wait_for(lambda e: e["type"] in ("accepted", "error"), since=mark)
         if reply["type"] == "error":

@@ -1,7 +1,8 @@
 """The console's one settings object: QSettings under organisation "Videoberatung".
 
-Only the server URL, the user name, the language and the window geometry are kept
-here; the password lives in the system keyring (:mod:`advisor_app.credentials`).
+The server URL, the user name, the language, the chosen camera, microphone and
+speaker, and the window geometry are kept here; the password lives in the system
+keyring (:mod:`advisor_app.credentials`), never here.
 """
 
 from __future__ import annotations
@@ -57,6 +58,19 @@ class ConsoleSettings:
     @language.setter
     def language(self, value: str) -> None:
         self._store.setValue("ui/language", value)
+
+    @property
+    def language_choice(self) -> str:
+        """What the advisor chose: ``de``, ``en`` or empty (follow the system)."""
+        chosen = self._text("ui/language")
+        return chosen if chosen in LANGUAGES else ""
+
+    def device(self, kind: str) -> str:
+        """The saved device of ``kind`` (camera, microphone, speaker); empty if none."""
+        return self._text(f"devices/{kind}")
+
+    def set_device(self, kind: str, device: str) -> None:
+        self._store.setValue(f"devices/{kind}", device)
 
     def geometry(self, name: str) -> QByteArray | None:
         value = self._store.value(f"geometry/{name}")

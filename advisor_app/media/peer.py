@@ -16,6 +16,7 @@ from aiortc import (
     RTCConfiguration,
     RTCIceCandidate,
     RTCIceServer,
+    RTCIceTransportPolicy,
     RTCPeerConnection,
     RTCSessionDescription,
 )
@@ -41,24 +42,32 @@ class AdvisorPeer:
     """One consultation's media connection, from the advisor's console.
 
     ``ice_servers`` is always handed to aiortc, even when empty: with None it falls
-    back to Google's public STUN server. ``video_source``/``audio_source`` make the
+    back to Google's public STUN server. ``ice_transport_policy`` ``"relay"`` gathers
+    only TURN candidates, so media flows through the relay or not at all (the server's
+    ``VB_ICE_TRANSPORT_POLICY``). ``video_source``/``audio_source`` make the
     outgoing tracks (default: the synthetic test pattern and tone) and are only
-    called for what the customer agreed to receive. ``on_video_frame`` gets every
-    decoded frame of the customer's camera, on the event loop.
+    called for what the customer agreed to receive. ``on_video_frame`` and
+    ``on_audio_frame`` get every decoded frame of the customer's camera and
+    microphone, on the event loop.
     """
 
     def __init__(
         self,
         *,
         ice_servers: Sequence[RTCIceServer],
+        ice_transport_policy: str = "all",
         video_source: TrackFactory | None = None,
         audio_source: TrackFactory | None = None,
         on_video_frame: Callable[[av.VideoFrame], None] | None = None,
+        on_audio_frame: Callable[[av.AudioFrame], None] | None = None,
     ) -> None:
-        self._pc = RTCPeerConnection(RTCConfiguration(iceServers=list(ice_servers)))
+        self._pc = RTCPeerConnection(RTCConfiguration(
+            iceServers=list(ice_servers),
+            iceTransportPolicy=RTCIceTransportPolicy(ice_transport_policy)))
         self._video_source: TrackFactory = video_source or SyntheticVideoTrack
         self._audio_source: TrackFactory = audio_source or SyntheticAudioTrack
         self._on_video_frame = on_video_frame
+        self._on_audio_frame = on_audio_frame
         self.received = ReceivedMedia()
         self.plan: AnswerPlan | None = None
         self._microphone: SwitchableTrack | None = None
@@ -190,8 +199,8 @@ class AdvisorPeer:
         return self._camera
 
     def _on_track(self, track: MediaStreamTrack) -> None:
-        on_frame = self._on_video_frame if track.kind == "video" else None
-        task = asyncio.ensure_future(consume_track(track, self.received, on_frame))
+        task = asyncio.ensure_future(consume_track(
+            track, self.received, self._on_video_frame, self._on_audio_frame))
         self._consumers.add(task)
         task.add_done_callback(self._consumers.discard)
 

@@ -109,8 +109,10 @@ async def consume_track(
     track: MediaStreamTrack,
     received: ReceivedMedia,
     on_video_frame: Callable[[av.VideoFrame], None] | None = None,
+    on_audio_frame: Callable[[av.AudioFrame], None] | None = None,
 ) -> None:
-    """Read ``track`` until it ends, counting into ``received``.
+    """Read ``track`` until it ends, counting into ``received`` and handing each
+    frame to the matching callback (the screen, the speaker).
 
     Ends quietly when the track ends (aiortc raises MediaStreamError from
     ``recv`` once the peer connection closes).
@@ -127,3 +129,5 @@ async def consume_track(
                 on_video_frame(frame)
         elif isinstance(frame, av.AudioFrame):
             received.count_audio(frame)
+            if on_audio_frame is not None:
+                on_audio_frame(frame)

@@ -157,6 +157,20 @@ def read_frame_number(frame: av.VideoFrame) -> int | None:
     return number
 
 
+def tone_pcm(first_sample: int, count: int, frequency: float = 440,
+             sample_rate: int = 48_000, amplitude: float = 0.3) -> bytes:
+    """``count`` mono s16 samples of a sine tone, from absolute sample ``first_sample``.
+
+    The phase comes from the absolute sample index, so consecutive calls (and calls
+    after a gap) continue the same tone without clicks.
+    """
+    step = 2 * math.pi * frequency / sample_rate
+    peak = amplitude * 32767
+    return array.array(
+        "h", (round(peak * math.sin(step * (first_sample + i))) for i in range(count))
+    ).tobytes()
+
+
 class SyntheticVideoTrack(VideoStreamTrack):
     """A moving test pattern with the frame number encoded in it (:func:`read_frame_number`)."""
 
@@ -199,19 +213,9 @@ class SyntheticAudioTrack(AudioStreamTrack):
             raise MediaStreamError
         slot = await self._pacer.next_slot()
         first_sample = slot * self._samples_per_frame
-        # Phase from the absolute sample index keeps the tone continuous across
-        # frames and across skipped slots.
-        step = 2 * math.pi * self.frequency / self.sample_rate
-        peak = self.amplitude * 32767
-        samples = array.array(
-            "h",
-            (
-                round(peak * math.sin(step * (first_sample + i)))
-                for i in range(self._samples_per_frame)
-            ),
-        )
         frame = av.AudioFrame(format="s16", layout="mono", samples=self._samples_per_frame)
-        frame.planes[0].update(samples.tobytes())
+        frame.planes[0].update(tone_pcm(first_sample, self._samples_per_frame, self.frequency,
+                                        self.sample_rate, self.amplitude))
         frame.sample_rate = self.sample_rate
         frame.pts = first_sample
         frame.time_base = fractions.Fraction(1, self.sample_rate)

@@ -1,5 +1,5 @@
-"""The main window: today's appointments and waiting customers on the left, the session
-and the messages inbox in tabs on the right."""
+"""The main window: waiting customers and the appointments (today, live; the next days)
+on the left, the session and the messages inbox in tabs on the right."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.ui.messages import MessagesView
-from advisor_app.ui.models import AppointmentModel, WaitingModel
+from advisor_app.ui.models import AppointmentModel, UpcomingModel, WaitingModel
 from advisor_app.ui.session_view import SessionView, plain_label
 
 
-def _table(model: Any) -> QTableView:
+def _table(model: Any, stretch: int = 1) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -39,7 +39,7 @@ def _table(model: Any) -> QTableView:
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
 
     acceptRequested = Signal(int)  # visit id
     bookingRequested = Signal()
+    settingsRequested = Signal()
     signOutRequested = Signal()
     customerStartedWaiting = Signal(str)  # the customer's name
     closing = Signal()
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Videoberatung – Berater-Konsole"))
         self.resize(1280, 800)
         self.appointments = AppointmentModel(self)
+        self.upcoming = UpcomingModel(self)
         self.waiting = WaitingModel(self)
         self._known_waiting: set[int] | None = None
 
@@ -67,6 +69,9 @@ class MainWindow(QMainWindow):
         self.book_action = QAction(self.tr("Termin buchen …"), self)
         self.book_action.triggered.connect(self.bookingRequested)
         toolbar.addAction(self.book_action)
+        self.settings_action = QAction(self.tr("Einstellungen …"), self)
+        self.settings_action.triggered.connect(self.settingsRequested)
+        toolbar.addAction(self.settings_action)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
@@ -77,6 +82,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.sign_out_action)
 
         self.appointment_table = _table(self.appointments)
+        self.upcoming_table = _table(self.upcoming, stretch=2)
         self.waiting_table = _table(self.waiting)
         self.waiting_table.selectionModel().selectionChanged.connect(self._on_waiting_selection)
         self.waiting_table.doubleClicked.connect(lambda _: self._accept())
@@ -97,10 +103,16 @@ class MainWindow(QMainWindow):
         accept_row.addStretch(1)
         accept_row.addWidget(self.accept_button)
         left_layout.addLayout(accept_row)
-        appointments_title = QLabel(self.tr("Termine heute"))
+        appointments_title = QLabel(self.tr("Termine"))
         appointments_title.setObjectName("sectionTitle")
         left_layout.addWidget(appointments_title)
-        left_layout.addWidget(self.appointment_table, 3)
+        self.appointment_tabs = QTabWidget()
+        self.appointment_tabs.setObjectName("appointmentTabs")
+        self.appointment_tabs.addTab(self.appointment_table, "")
+        self.appointment_tabs.addTab(self.upcoming_table, "")
+        left_layout.addWidget(self.appointment_tabs, 3)
+        self.set_appointments([])
+        self.set_upcoming([])
 
         self.session_view = SessionView()
         self.messages_view = MessagesView()
@@ -140,6 +152,13 @@ class MainWindow(QMainWindow):
 
     def set_appointments(self, rows: list[dict[str, Any]]) -> None:
         self.appointments.set_rows(rows)
+        self.appointment_tabs.setTabText(
+            0, self.tr("Heute ({count})").format(count=len(rows)))
+
+    def set_upcoming(self, rows: list[dict[str, Any]]) -> None:
+        self.upcoming.set_rows(rows)
+        self.appointment_tabs.setTabText(
+            1, self.tr("Nächste Tage ({count})").format(count=len(rows)))
 
     def set_unread(self, count: int) -> None:
         title = (self.tr("Nachrichten ({count})").format(count=count) if count

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from advisor_app.ui.texts import appointment_state_label, local_time, waited
+from advisor_app.ui.texts import appointment_state_label, local_day, local_time, waited
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -88,6 +88,18 @@ class AppointmentModel(_RowsModel):
             name = customer.get("name") if isinstance(customer, dict) else row.get("customer_name")
             return str(name or "")
         return appointment_state_label(str(row.get("state", "")))
+
+
+class UpcomingModel(AppointmentModel):
+    """The appointments of the next days: day, time, customer, state."""
+
+    def headers(self) -> list[str]:
+        return [QCoreApplication.translate("AppointmentModel", "Tag"), *super().headers()]
+
+    def cell(self, row: dict[str, Any], column: int) -> str:
+        if column == 0:
+            return local_day(row.get("starts_at"))
+        return super().cell(row, column - 1)
 
 
 def appointments_from_rest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.media import SessionStats
+from advisor_app.ui.level_meter import LevelMeter
 from advisor_app.ui.models import ChatModel
 from advisor_app.ui.texts import consent_statements, local_time
 from advisor_app.ui.video import VideoWidget
@@ -84,6 +85,8 @@ class SessionView(QWidget):
         self.mute_button = QPushButton(self.tr("Stumm"))
         self.mute_button.setCheckable(True)
         self.mute_button.toggled.connect(lambda muted: self.microphoneToggled.emit(not muted))
+        self.microphone_level = LevelMeter()
+        self.microphone_level.setFixedWidth(72)
         self.camera_button = QPushButton(self.tr("Kamera aus"))
         self.camera_button.setCheckable(True)
         self.camera_button.toggled.connect(lambda off: self.cameraToggled.emit(not off))
@@ -104,6 +107,7 @@ class SessionView(QWidget):
         video_layout.addWidget(self.customer_video, 1)
         controls = QHBoxLayout()
         controls.addWidget(self.mute_button)
+        controls.addWidget(self.microphone_level)
         controls.addWidget(self.camera_button)
         controls.addStretch(1)
         controls.addWidget(self.end_button)
@@ -163,6 +167,9 @@ class SessionView(QWidget):
         self.text_only_note.setVisible(active and not video)
         self.own_video.setVisible(bool(video and visit and visit.get("see_advisor")))
         self.mute_button.setEnabled(video)
+        self.microphone_level.setVisible(video)
+        if not video:
+            self.microphone_level.show_level(0.0)
         self.camera_button.setEnabled(bool(video and visit and visit.get("see_advisor")))
         self.end_button.setEnabled(active)
         self.chat_input.setEnabled(active)
@@ -191,6 +198,9 @@ class SessionView(QWidget):
             self.own_video.clear()
         else:
             self.own_video.show_frame(frame)
+
+    def show_microphone_level(self, rms: float) -> None:
+        self.microphone_level.show_level(rms)
 
     def show_stats(self, stats: SessionStats) -> None:
         self.quality.setText(stats_text(stats))

@@ -87,6 +87,16 @@ def local_time(value: str | None, with_date: bool = False) -> str:
     return moment.strftime("%d.%m.%Y %H:%M" if with_date else "%H:%M")
 
 
+def local_day(value: str | None) -> str:
+    """An ISO instant from the server as a short local day ("Do 26.11.")."""
+    if not value:
+        return "–"
+    moment = datetime.fromisoformat(value).astimezone()
+    weekdays = [QCoreApplication.translate("Texts", day)
+                for day in ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")]
+    return f"{weekdays[moment.weekday()]} {moment:%d.%m.}"
+
+
 def waited(seconds: float) -> str:
     """A waiting time as m:ss (or h:mm:ss)."""
     total = max(0, int(seconds))

@@ -11,6 +11,8 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from advisor_app.media.convert import frame_to_image
+
 
 def fit_size(source: tuple[int, int], bounds: tuple[int, int]) -> tuple[int, int]:
     """The largest size inside ``bounds`` with the aspect ratio of ``source`` (even numbers)."""
@@ -22,15 +24,6 @@ def fit_size(source: tuple[int, int], bounds: tuple[int, int]) -> tuple[int, int
     fitted_width = max(2, int(width * scale) // 2 * 2)
     fitted_height = max(2, int(height * scale) // 2 * 2)
     return (fitted_width, fitted_height)
-
-
-def frame_to_image(frame: av.VideoFrame, size: tuple[int, int]) -> QImage:
-    """``frame`` scaled to ``size`` as an RGB QImage that owns its pixels."""
-    rgb = frame.reformat(width=size[0], height=size[1], format="rgb24")
-    plane = rgb.planes[0]
-    image = QImage(bytes(plane), rgb.width, rgb.height, plane.line_size,
-                   QImage.Format.Format_RGB888)
-    return image.copy()
 
 
 class VideoWidget(QWidget):

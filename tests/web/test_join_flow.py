@@ -245,7 +245,7 @@ def test_text_only_visit_with_chat_end_and_rating(
     waiting = advisor.run(advisor.engine.wait_for_customer())
 
     # A reload while waiting keeps the place: the same visit, resumed with the visit token.
-    mark = len(advisor.engine.events)
+    mark = advisor.engine.event_count
     page.reload()
     expect(page.locator('[data-step="waiting"]')).to_be_visible()
     expect(page.locator("#waiting-place")).to_contain_text("als Nächstes an der Reihe")

@@ -1,0 +1,365 @@
+"""The advisor's camera, microphone and speaker through QtMultimedia.
+
+:class:`VideoInput` and :class:`AudioInput` open a device (or the synthetic source,
+which feeds the *same* QVideoSink / PCM path a device does) and publish frames into
+a :class:`~advisor_app.media.local.FrameFanOut`: the preview, the level meter and
+the outgoing WebRTC tracks all read from there. :class:`AudioOutput` plays the
+customer's voice on the chosen speaker, or measures it silently without one.
+
+Everything here lives on the GUI thread, which is also the asyncio (qasync) thread;
+QtMultimedia's own threads hand frames over through queued signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import av
+from PySide6.QtCore import QIODevice, QObject, Qt, QTimer, Signal
+from PySide6.QtMultimedia import (
+    QAudioFormat,
+    QAudioSink,
+    QAudioSource,
+    QCamera,
+    QMediaCaptureSession,
+    QtAudio,
+    QVideoFrame,
+    QVideoSink,
+)
+
+from advisor_app.media.convert import (
+    AUDIO_RATE,
+    PcmChunker,
+    PcmWriter,
+    frame_to_image,
+    image_to_frame,
+)
+from advisor_app.media.devices import (
+    SYNTHETIC,
+    camera_device,
+    microphone_device,
+    speaker_device,
+)
+from advisor_app.media.local import FrameFanOut
+from advisor_app.media.received import LevelMeter
+from advisor_app.media.switch import black_like
+from advisor_app.media.synthetic import draw_frame, tone_pcm
+
+log = logging.getLogger(__name__)
+
+BLANK_FPS = 5
+SPEAKER_BUFFER_SECONDS = 0.2
+LEVEL_WINDOW_SECONDS = 0.3
+
+
+def pcm_format() -> QAudioFormat:
+    """Mono 16-bit PCM at 48 kHz: what Opus carries, so nothing is resampled twice."""
+    audio_format = QAudioFormat()
+    audio_format.setSampleRate(AUDIO_RATE)
+    audio_format.setChannelCount(1)
+    audio_format.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+    return audio_format
+
+
+class VideoInput(QObject):
+    """A camera (or the test picture) as frames for the preview and the sender.
+
+    ``set_blank(True)`` is "camera off": the device is closed (its light goes out)
+    and black frames of the same size keep the outgoing stream alive.
+    """
+
+    frameReady = Signal(object)  # av.VideoFrame, for the preview
+    failed = Signal(str)
+
+    def __init__(self, device: str = SYNTHETIC, size: tuple[int, int] = (640, 480),
+                 fps: float = 30, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.device = device
+        self.size = size
+        self.fps = fps
+        self.fanout = FrameFanOut("video")
+        self.frames = 0
+        self.blank = False
+        self._sink = QVideoSink(self)
+        # Cameras deliver on a worker thread; queued, the frame is handled here.
+        self._sink.videoFrameChanged.connect(self._on_video_frame,
+                                             Qt.ConnectionType.QueuedConnection)
+        self._session: QMediaCaptureSession | None = None
+        self._camera: QCamera | None = None
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._generate)
+        self._generated = 0
+        self._last: av.VideoFrame | None = None
+        self.running = False
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.running = True
+        self._open()
+
+    def stop(self) -> None:
+        self.running = False
+        self._close()
+
+    def use_device(self, device: str) -> None:
+        """Switch to ``device``; a running input reopens, its readers carry on."""
+        if device == self.device:
+            return
+        self.device = device
+        if self.running:
+            self._close()
+            self._open()
+
+    def set_blank(self, blank: bool) -> None:
+        if blank == self.blank:
+            return
+        self.blank = blank
+        if self.running:
+            self._close()
+            self._open()
+
+    def close(self) -> None:
+        """Stop and end every outgoing track fed from here."""
+        self.stop()
+        self.fanout.close()
+
+    def _open(self) -> None:
+        if self.blank:
+            self._timer.start(round(1000 / BLANK_FPS))
+            return
+        camera = camera_device(self.device) if self.device != SYNTHETIC else None
+        if camera is None:
+            if self.device != SYNTHETIC:
+                self.failed.emit(self.tr("Die gewählte Kamera ist nicht angeschlossen."))
+            self._timer.start(round(1000 / self.fps))
+            return
+        self._camera = QCamera(camera, self)
+        self._camera.errorOccurred.connect(self._on_camera_error)
+        self._session = QMediaCaptureSession(self)
+        self._session.setCamera(self._camera)
+        self._session.setVideoSink(self._sink)
+        self._camera.start()
+
+    def _close(self) -> None:
+        self._timer.stop()
+        if self._camera is not None:
+            self._camera.stop()
+            self._camera.deleteLater()
+            self._camera = None
+        if self._session is not None:
+            self._session.deleteLater()
+            self._session = None
+
+    def _on_camera_error(self, _error: QCamera.Error, text: str) -> None:
+        log.warning("camera error: %s", text)
+        self.failed.emit(self.tr("Die Kamera meldet einen Fehler: {text}").format(text=text))
+        self._close()
+        self.blank = True
+        if self.running:
+            self._open()
+
+    def _generate(self) -> None:
+        """The synthetic source (or black while blank), through the camera's sink."""
+        if self.blank:
+            picture = black_like(self._last or av.VideoFrame(*self.size, "yuv420p"))
+        else:
+            picture = draw_frame(self._generated, *self.size)
+            self._generated += 1
+        image = frame_to_image(picture, (picture.width, picture.height))
+        self._sink.setVideoFrame(QVideoFrame(image))
+
+    def _on_video_frame(self, video_frame: QVideoFrame) -> None:
+        if not self.running or not video_frame.isValid():
+            return
+        image = video_frame.toImage()
+        if image.isNull():
+            return
+        frame = image_to_frame(image)
+        self._last = frame
+        self.frames += 1
+        self.fanout.publish(frame)
+        self.frameReady.emit(frame)
+
+
+class AudioInput(QObject):
+    """A microphone (or the test tone) as 20 ms frames, with a live level (0–1)."""
+
+    levelChanged = Signal(float)
+    failed = Signal(str)
+
+    def __init__(self, device: str = SYNTHETIC, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.device = device
+        self.fanout = FrameFanOut("audio")
+        self.level = 0.0
+        self.frames = 0
+        self._chunker = PcmChunker()
+        self._meter = LevelMeter(LEVEL_WINDOW_SECONDS)
+        self._source: QAudioSource | None = None
+        self._io: QIODevice | None = None
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._generate)
+        self._tone_started = 0.0
+        self._tone_samples = 0
+        self.running = False
+
+    def use_device(self, device: str) -> None:
+        """Switch to ``device``; a running input reopens, its readers carry on."""
+        if device == self.device:
+            return
+        self.device = device
+        if self.running:
+            self.stop()
+            self.start()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.running = True
+        microphone = microphone_device(self.device) if self.device != SYNTHETIC else None
+        if microphone is not None:
+            self._source = QAudioSource(microphone, pcm_format(), self)
+            self._io = self._source.start()
+            if self._io is not None:
+                self._io.readyRead.connect(self._read)
+                return
+            self.failed.emit(self.tr("Das Mikrofon lässt sich nicht öffnen."))
+            self._source = None
+        elif self.device != SYNTHETIC:
+            self.failed.emit(self.tr("Das gewählte Mikrofon ist nicht angeschlossen."))
+        self._tone_started = time.monotonic()
+        self._tone_samples = 0
+        self._timer.start(20)
+
+    def stop(self) -> None:
+        self.running = False
+        self._timer.stop()
+        if self._source is not None:
+            self._source.stop()
+            self._source.deleteLater()
+        self._source, self._io = None, None
+        self.level = 0.0
+        self.levelChanged.emit(0.0)
+
+    def close(self) -> None:
+        self.stop()
+        self.fanout.close()
+
+    def _read(self) -> None:
+        if self._io is not None:
+            self._feed(bytes(self._io.readAll().data()))
+
+    def _generate(self) -> None:
+        """The test tone, paced by the clock (timers run late, samples must not)."""
+        due = int((time.monotonic() - self._tone_started) * AUDIO_RATE)
+        count = due - self._tone_samples
+        if count > 0:
+            self._feed(tone_pcm(self._tone_samples, count, sample_rate=AUDIO_RATE))
+            self._tone_samples = due
+
+    def _feed(self, pcm: bytes) -> None:
+        frames = self._chunker.feed(pcm)
+        for frame in frames:
+            self.frames += 1
+            self.level = self._meter.add(frame)
+            self.fanout.publish(frame)
+        if frames:
+            self.levelChanged.emit(self.level)
+
+
+class AudioOutput(QObject):
+    """Plays the customer's voice on a speaker; without one, only measures it.
+
+    At most :data:`SPEAKER_BUFFER_SECONDS` wait in the device: when it is full, a
+    frame is dropped rather than letting the delay grow.
+    """
+
+    def __init__(self, device: str = SYNTHETIC, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.device = device
+        self.level = 0.0
+        self.samples_played = 0
+        self.samples_dropped = 0
+        self._writer = PcmWriter()
+        self._meter = LevelMeter()
+        self._sink: QAudioSink | None = None
+        self._io: QIODevice | None = None
+        self.running = False
+        self._test_tone = QTimer(self)
+        self._test_tone.setTimerType(Qt.TimerType.PreciseTimer)
+        self._test_tone.timeout.connect(self._next_test_frame)
+        self._test_samples = 0
+
+    def use_device(self, device: str) -> None:
+        """Play on ``device`` from now on."""
+        if device == self.device:
+            return
+        playing = self.running
+        self.stop()
+        self.device = device
+        if playing:
+            self.start()
+
+    @property
+    def has_device(self) -> bool:
+        return self._io is not None
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.running = True
+        speaker = speaker_device(self.device) if self.device != SYNTHETIC else None
+        if speaker is None:
+            return
+        self._sink = QAudioSink(speaker, pcm_format(), self)
+        self._sink.setBufferSize(int(AUDIO_RATE * 2 * SPEAKER_BUFFER_SECONDS))
+        self._io = self._sink.start()
+        if self._io is None or self._sink.error() != QtAudio.Error.NoError:
+            log.warning("the speaker could not be opened: %s", self._sink.error())
+            self._sink, self._io = None, None
+
+    def stop(self) -> None:
+        self.running = False
+        if self._sink is not None:
+            self._sink.stop()
+            self._sink.deleteLater()
+        self._sink, self._io = None, None
+        self.level = 0.0
+
+    def play_test_tone(self) -> bool:
+        """One second of a tone through the same path as the customer's voice;
+        False when there is no speaker to hear it on."""
+        self.start()
+        self._test_samples = 0
+        self._test_tone.start(20)
+        return self.has_device
+
+    def _next_test_frame(self) -> None:
+        if self._test_samples >= AUDIO_RATE:
+            self._test_tone.stop()
+            return
+        samples = AUDIO_RATE // 50
+        frame = av.AudioFrame(format="s16", layout="mono", samples=samples)
+        frame.planes[0].update(tone_pcm(self._test_samples, samples, frequency=660,
+                                        sample_rate=AUDIO_RATE))
+        frame.sample_rate = AUDIO_RATE
+        self._test_samples += samples
+        self.play(frame)
+
+    def play(self, frame: av.AudioFrame) -> None:
+        """One decoded frame of the customer's audio."""
+        pcm = self._writer.convert(frame)
+        samples = len(pcm) // 2
+        self.level = self._meter.add(frame)
+        if self._io is None or self._sink is None:
+            self.samples_played += samples
+            return
+        if self._sink.bytesFree() < len(pcm):
+            self.samples_dropped += samples
+            return
+        self._io.write(pcm)
+        self.samples_played += samples
