@@ -50,26 +50,28 @@ def device_id(raw: QByteArray) -> str:
     return bytes(raw.data()).hex()
 
 
-def _synthetic(label: str) -> DeviceChoice:
-    return DeviceChoice(SYNTHETIC, QCoreApplication.translate("devices", label))
+
 
 
 def cameras() -> list[DeviceChoice]:
     found = [DeviceChoice(device_id(d.id()), d.description(), d.isDefault())
              for d in QMediaDevices.videoInputs()]
-    return [*found, _synthetic("Testbild (keine Kamera)")]
+    return [*found, DeviceChoice(
+        SYNTHETIC, QCoreApplication.translate("devices", "Testbild (keine Kamera)"))]
 
 
 def microphones() -> list[DeviceChoice]:
     found = [DeviceChoice(device_id(d.id()), d.description(), d.isDefault())
              for d in QMediaDevices.audioInputs()]
-    return [*found, _synthetic("Testton (kein Mikrofon)")]
+    return [*found, DeviceChoice(
+        SYNTHETIC, QCoreApplication.translate("devices", "Testton (kein Mikrofon)"))]
 
 
 def speakers() -> list[DeviceChoice]:
     found = [DeviceChoice(device_id(d.id()), d.description(), d.isDefault())
              for d in QMediaDevices.audioOutputs()]
-    return [*found, _synthetic("Stumm (kein Lautsprecher)")]
+    return [*found, DeviceChoice(
+        SYNTHETIC, QCoreApplication.translate("devices", "Stumm (kein Lautsprecher)"))]
 
 
 def camera_device(choice: str) -> QCameraDevice | None:

@@ -44,7 +44,8 @@ def black_like(frame: av.VideoFrame) -> av.VideoFrame:
     for plane in chroma:
         plane.update(bytes([_NEUTRAL_CHROMA]) * plane.buffer_size)
     black.pts = frame.pts
-    black.time_base = frame.time_base
+    if frame.time_base is not None:
+        black.time_base = frame.time_base
     return black
 
 

@@ -5,6 +5,7 @@ Pure functions of plain data, so they are tested without widgets.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Any
@@ -28,7 +29,7 @@ def appointment_state_label(state: str) -> str:
 
 def throttle_minutes(error: ServerError) -> int:
     """The minutes the server asks to wait (its Retry-After), at least 1."""
-    return max(1, -(-(error.retry_after or 60) // 60))
+    return max(1, math.ceil((error.retry_after or 60) / 60))
 
 
 def sign_in_problem(error: ServerError) -> str:
@@ -41,9 +42,16 @@ def sign_in_problem(error: ServerError) -> str:
             "Texts", "Der Server ist nicht erreichbar. Bitte prüfen Sie die Adresse und "
             "Ihre Netzwerkverbindung.")
     if error.code == "throttled":
+        # German and English share the plural rule (one / other): two plain texts,
+        # which lupdate reads from Python (it marks no numerus forms there).
+        minutes = throttle_minutes(error)
+        if minutes == 1:
+            return QCoreApplication.translate(
+                "Texts", "Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in "
+                "einer Minute erneut.")
         return QCoreApplication.translate(
             "Texts", "Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in "
-            "%n Minute(n) erneut.", "", throttle_minutes(error))
+            "{minutes} Minuten erneut.").format(minutes=minutes)
     return QCoreApplication.translate(
         "Texts", "Die Anmeldung ist fehlgeschlagen: {message}").format(message=error.message)
 
@@ -92,8 +100,13 @@ def local_day(value: str | None) -> str:
     if not value:
         return "–"
     moment = datetime.fromisoformat(value).astimezone()
-    weekdays = [QCoreApplication.translate("Texts", day)
-                for day in ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")]
+    weekdays = [QCoreApplication.translate("Texts", "Mo"),
+                QCoreApplication.translate("Texts", "Di"),
+                QCoreApplication.translate("Texts", "Mi"),
+                QCoreApplication.translate("Texts", "Do"),
+                QCoreApplication.translate("Texts", "Fr"),
+                QCoreApplication.translate("Texts", "Sa"),
+                QCoreApplication.translate("Texts", "So")]
     return f"{weekdays[moment.weekday()]} {moment:%d.%m.}"
 
 

@@ -1,83 +1,102 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>AppointmentModel</name>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="79" />
+        <location filename="../../advisor_app/ui/models.py" line="79"/>
         <source>Zeit</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="80" />
+        <location filename="../../advisor_app/ui/models.py" line="80"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="81" />
+        <location filename="../../advisor_app/ui/models.py" line="81"/>
         <source>Status</source>
         <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/models.py" line="97"/>
+        <source>Tag</source>
+        <translation>Day</translation>
+    </message>
+</context>
+<context>
+    <name>AudioInput</name>
+    <message>
+        <location filename="../../advisor_app/media/capture.py" line="230"/>
+        <source>Das Mikrofon lässt sich nicht öffnen.</source>
+        <translation>The microphone cannot be opened.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/media/capture.py" line="233"/>
+        <source>Das gewählte Mikrofon ist nicht angeschlossen.</source>
+        <translation>The chosen microphone is not connected.</translation>
     </message>
 </context>
 <context>
     <name>BookingDialog</name>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="38" />
-        <location filename="../../advisor_app/ui/booking.py" line="86" />
+        <location filename="../../advisor_app/ui/booking.py" line="38"/>
+        <location filename="../../advisor_app/ui/booking.py" line="87"/>
         <source>Termin buchen</source>
         <translation>Book appointment</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="48" />
+        <location filename="../../advisor_app/ui/booking.py" line="49"/>
         <source>ohne Thema</source>
         <translation>no topic</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="54" />
+        <location filename="../../advisor_app/ui/booking.py" line="55"/>
         <source>Deutsch</source>
         <translation>German</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="55" />
+        <location filename="../../advisor_app/ui/booking.py" line="56"/>
         <source>Englisch</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="60" />
+        <location filename="../../advisor_app/ui/booking.py" line="61"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="61" />
+        <location filename="../../advisor_app/ui/booking.py" line="62"/>
         <source>E-Mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="62" />
+        <location filename="../../advisor_app/ui/booking.py" line="63"/>
         <source>Telefon</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="63" />
+        <location filename="../../advisor_app/ui/booking.py" line="64"/>
         <source>Datum und Uhrzeit</source>
         <translation>Date and time</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="64" />
+        <location filename="../../advisor_app/ui/booking.py" line="65"/>
         <source>Thema</source>
         <translation>Topic</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="65" />
+        <location filename="../../advisor_app/ui/booking.py" line="66"/>
         <source>Sprache</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="76" />
+        <location filename="../../advisor_app/ui/booking.py" line="77"/>
         <source>Der Kunde erhält die Bestätigung mit dem Link per E-Mail.</source>
         <translation>The customer receives the confirmation with the link by e-mail.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/booking.py" line="87" />
+        <location filename="../../advisor_app/ui/booking.py" line="88"/>
         <source>Abbrechen</source>
         <translation>Cancel</translation>
     </message>
@@ -85,85 +104,108 @@
 <context>
     <name>ChatModel</name>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="199" />
+        <location filename="../../advisor_app/ui/models.py" line="211"/>
         <source>Sie</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="200" />
+        <location filename="../../advisor_app/ui/models.py" line="212"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
 </context>
 <context>
+    <name>LevelMeter</name>
+    <message>
+        <location filename="../../advisor_app/ui/level_meter.py" line="27"/>
+        <source>Mikrofonpegel</source>
+        <translation>Microphone level</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="58" />
+        <location filename="../../advisor_app/ui/main_window.py" line="59"/>
         <source>Videoberatung – Berater-Konsole</source>
         <translation>Videoberatung – advisor console</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="64" />
+        <location filename="../../advisor_app/ui/main_window.py" line="66"/>
         <source>Aktionen</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="67" />
+        <location filename="../../advisor_app/ui/main_window.py" line="69"/>
         <source>Termin buchen …</source>
         <translation>Book appointment …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="75" />
+        <location filename="../../advisor_app/ui/main_window.py" line="72"/>
+        <source>Einstellungen …</source>
+        <translation>Settings …</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="80"/>
         <source>Abmelden</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="83" />
+        <location filename="../../advisor_app/ui/main_window.py" line="89"/>
         <source>Annehmen</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="92" />
+        <location filename="../../advisor_app/ui/main_window.py" line="98"/>
         <source>Wartende Kunden</source>
         <translation>Waiting customers</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="100" />
-        <source>Termine heute</source>
-        <translation>Today's appointments</translation>
+        <location filename="../../advisor_app/ui/main_window.py" line="106"/>
+        <source>Termine</source>
+        <translation>Appointments</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="108" />
+        <location filename="../../advisor_app/ui/main_window.py" line="120"/>
         <source>Gespräch</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="120" />
+        <location filename="../../advisor_app/ui/main_window.py" line="132"/>
         <source>Verbinde …</source>
         <translation>Connecting …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="138" />
+        <location filename="../../advisor_app/ui/main_window.py" line="150"/>
         <source>Wartende Kunden ({count})</source>
         <translation>Waiting customers ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="145" />
+        <location filename="../../advisor_app/ui/main_window.py" line="156"/>
+        <source>Heute ({count})</source>
+        <translation>Today ({count})</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="161"/>
+        <source>Nächste Tage ({count})</source>
+        <translation>Next days ({count})</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="164"/>
         <source>Nachrichten ({count})</source>
         <translation>Messages ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="146" />
+        <location filename="../../advisor_app/ui/main_window.py" line="165"/>
         <source>Nachrichten</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="150" />
+        <location filename="../../advisor_app/ui/main_window.py" line="169"/>
         <source>Verbunden</source>
         <translation>Connected</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="151" />
+        <location filename="../../advisor_app/ui/main_window.py" line="170"/>
         <source>Verbindung unterbrochen – verbinde neu …</source>
         <translation>Connection lost – reconnecting …</translation>
     </message>
@@ -171,37 +213,37 @@
 <context>
     <name>MessageModel</name>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="138" />
+        <location filename="../../advisor_app/ui/models.py" line="150"/>
         <source>Eingang</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="139" />
+        <location filename="../../advisor_app/ui/models.py" line="151"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="140" />
+        <location filename="../../advisor_app/ui/models.py" line="152"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="141" />
+        <location filename="../../advisor_app/ui/models.py" line="153"/>
         <source>Nachricht</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="142" />
+        <location filename="../../advisor_app/ui/models.py" line="154"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="153" />
+        <location filename="../../advisor_app/ui/models.py" line="165"/>
         <source>erledigt</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="154" />
+        <location filename="../../advisor_app/ui/models.py" line="166"/>
         <source>neu</source>
         <translation>new</translation>
     </message>
@@ -209,17 +251,17 @@
 <context>
     <name>MessagesView</name>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="49" />
+        <location filename="../../advisor_app/ui/messages.py" line="49"/>
         <source>Erledigt</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="88" />
+        <location filename="../../advisor_app/ui/messages.py" line="89"/>
         <source>Keine Nachricht ausgewählt</source>
         <translation>No message selected</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="92" />
+        <location filename="../../advisor_app/ui/messages.py" line="93"/>
         <source>{name} – Rückruf unter {phone}</source>
         <translation>{name} – call back on {phone}</translation>
     </message>
@@ -227,142 +269,220 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="39" />
+        <location filename="../../advisor_app/ui/session_view.py" line="40"/>
         <source>RTT {rtt} · empfangen {down:.0f} kbit/s · gesendet {up:.0f} kbit/s · Verlust {loss:.1f} % · {fps:.0f} Bilder/s</source>
         <translation>RTT {rtt} · received {down:.0f} kbit/s · sent {up:.0f} kbit/s · loss {loss:.1f} % · {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="60" />
-        <location filename="../../advisor_app/ui/session_view.py" line="175" />
+        <location filename="../../advisor_app/ui/session_view.py" line="61"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="182"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="61" />
+        <location filename="../../advisor_app/ui/session_view.py" line="62"/>
         <source>Ihre Kamera</source>
         <translation>Your camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="78" />
+        <location filename="../../advisor_app/ui/session_view.py" line="79"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="80" />
+        <location filename="../../advisor_app/ui/session_view.py" line="81"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="84" />
+        <location filename="../../advisor_app/ui/session_view.py" line="85"/>
         <source>Stumm</source>
         <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="87" />
+        <location filename="../../advisor_app/ui/session_view.py" line="90"/>
         <source>Kamera aus</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="90" />
+        <location filename="../../advisor_app/ui/session_view.py" line="93"/>
         <source>Gespräch beenden</source>
         <translation>End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="95" />
+        <location filename="../../advisor_app/ui/session_view.py" line="98"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="96" />
+        <location filename="../../advisor_app/ui/session_view.py" line="99"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="97" />
+        <location filename="../../advisor_app/ui/session_view.py" line="100"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="98" />
+        <location filename="../../advisor_app/ui/session_view.py" line="101"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="128" />
+        <location filename="../../advisor_app/ui/session_view.py" line="132"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="134" />
+        <location filename="../../advisor_app/ui/session_view.py" line="138"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="171" />
+        <location filename="../../advisor_app/ui/session_view.py" line="178"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="173" />
+        <location filename="../../advisor_app/ui/session_view.py" line="180"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="184" />
+        <location filename="../../advisor_app/ui/session_view.py" line="191"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="51"/>
+        <source>Einstellungen</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="60"/>
+        <source>Keine Vorschau</source>
+        <translation>No preview</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="64"/>
+        <source>Testton abspielen</source>
+        <translation>Play test sound</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="71"/>
+        <source>Wie das System</source>
+        <translation>As the system</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="76"/>
+        <source>Eine andere Sprache gilt ab dem nächsten Start der Konsole.</source>
+        <translation>A different language applies from the next start of the console.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="80"/>
+        <source>Kamera</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="82"/>
+        <source>Mikrofon</source>
+        <translation>Microphone</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="83"/>
+        <source>Pegel</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="87"/>
+        <source>Lautsprecher</source>
+        <translation>Speaker</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="89"/>
+        <source>Sprache</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="93"/>
+        <source>Übernehmen</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="96"/>
+        <source>Abbrechen</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="102"/>
+        <source>Geräte und Sprache</source>
+        <translation>Devices and language</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="127"/>
+        <source>Sie sollten jetzt einen Klang hören.</source>
+        <translation>You should hear a sound now.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="128"/>
+        <source>Kein Lautsprecher gefunden – der Testton kann nicht abgespielt werden.</source>
+        <translation>No speaker found – the test sound cannot be played.</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../advisor_app/ui/sign_in.py" line="27" />
+        <location filename="../../advisor_app/ui/sign_in.py" line="27"/>
         <source>Videoberatung – Anmeldung</source>
         <translation>Videoberatung – sign in</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/sign_in.py" line="30" />
+        <location filename="../../advisor_app/ui/sign_in.py" line="30"/>
         <source>Anmeldung für Beraterinnen und Berater</source>
         <translation>Sign in for advisors</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/sign_in.py" line="37" />
+        <location filename="../../advisor_app/ui/sign_in.py" line="37"/>
         <source>Angemeldet bleiben</source>
         <translation>Stay signed in</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/sign_in.py" line="40" />
+        <location filename="../../advisor_app/ui/sign_in.py" line="40"/>
         <source>Das Passwort wird im Schlüsselbund des Systems gespeichert, nie in einer Datei.</source>
-        <translation>The password is kept in the system's keyring, never in a file.</translation>
+        <translation>The password is kept in the system&apos;s keyring, never in a file.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/sign_in.py" line="48" />
+        <location filename="../../advisor_app/ui/sign_in.py" line="48"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/sign_in.py" line="49" />
+        <location filename="../../advisor_app/ui/sign_in.py" line="49"/>
         <source>Benutzername</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/sign_in.py" line="50" />
+        <location filename="../../advisor_app/ui/sign_in.py" line="50"/>
         <source>Passwort</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/sign_in.py" line="56" />
-        <location filename="../../advisor_app/ui/sign_in.py" line="80" />
+        <location filename="../../advisor_app/ui/sign_in.py" line="56"/>
+        <location filename="../../advisor_app/ui/sign_in.py" line="80"/>
         <source>Anmelden</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/sign_in.py" line="57" />
+        <location filename="../../advisor_app/ui/sign_in.py" line="57"/>
         <source>Beenden</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/sign_in.py" line="80" />
+        <location filename="../../advisor_app/ui/sign_in.py" line="80"/>
         <source>Anmeldung läuft …</source>
         <translation>Signing in …</translation>
     </message>
@@ -370,110 +490,163 @@
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="19" />
+        <location filename="../../advisor_app/ui/texts.py" line="20"/>
         <source>gebucht</source>
         <translation>booked</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="20" />
+        <location filename="../../advisor_app/ui/texts.py" line="21"/>
         <source>wartet</source>
         <translation>waiting</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="21" />
+        <location filename="../../advisor_app/ui/texts.py" line="22"/>
         <source>im Gespräch</source>
         <translation>in session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="22" />
+        <location filename="../../advisor_app/ui/texts.py" line="23"/>
         <source>erledigt</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="23" />
+        <location filename="../../advisor_app/ui/texts.py" line="24"/>
         <source>verpasst</source>
         <translation>missed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="24" />
+        <location filename="../../advisor_app/ui/texts.py" line="25"/>
         <source>abgesagt</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="38" />
+        <location filename="../../advisor_app/ui/texts.py" line="38"/>
         <source>Benutzername oder Passwort ist falsch. Bitte prüfen Sie Ihre Eingabe.</source>
         <translation>The user name or password is wrong. Please check what you typed.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="41" />
+        <location filename="../../advisor_app/ui/texts.py" line="41"/>
         <source>Der Server ist nicht erreichbar. Bitte prüfen Sie die Adresse und Ihre Netzwerkverbindung.</source>
         <translation>The server cannot be reached. Please check the address and your network connection.</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../advisor_app/ui/texts.py" line="45" />
-        <source>Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in %n Minute(n) erneut.</source>
-        <translation><numerusform>Too many failed sign-ins. Please try again in %n minute.</numerusform><numerusform>Too many failed sign-ins. Please try again in %n minutes.</numerusform></translation>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="49"/>
+        <source>Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in einer Minute erneut.</source>
+        <translation>Too many failed sign-ins. Please try again in one minute.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="48" />
+        <location filename="../../advisor_app/ui/texts.py" line="52"/>
+        <source>Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in {minutes} Minuten erneut.</source>
+        <translation>Too many failed sign-ins. Please try again in {minutes} minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="55"/>
         <source>Die Anmeldung ist fehlgeschlagen: {message}</source>
         <translation>Signing in failed: {message}</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="55" />
+        <location filename="../../advisor_app/ui/texts.py" line="62"/>
         <source>Bitte geben Sie die Adresse des Servers ein.</source>
-        <translation>Please enter the server's address.</translation>
+        <translation>Please enter the server&apos;s address.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="57" />
+        <location filename="../../advisor_app/ui/texts.py" line="64"/>
         <source>Die Serveradresse muss mit http:// oder https:// beginnen.</source>
         <translation>The server address must start with http:// or https://.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="60" />
+        <location filename="../../advisor_app/ui/texts.py" line="67"/>
         <source>Bitte geben Sie Ihren Benutzernamen ein.</source>
         <translation>Please enter your user name.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="62" />
+        <location filename="../../advisor_app/ui/texts.py" line="69"/>
         <source>Bitte geben Sie Ihr Passwort ein.</source>
         <translation>Please enter your password.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="69" />
+        <location filename="../../advisor_app/ui/texts.py" line="76"/>
         <source>Textgespräch: Der Kunde überträgt weder Bild noch Ton.</source>
         <translation>Text session: the customer sends neither picture nor sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="72" />
+        <location filename="../../advisor_app/ui/texts.py" line="79"/>
         <source>Der Kunde wählt gerade die Verbindung.</source>
         <translation>The customer is choosing the connection.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="75" />
+        <location filename="../../advisor_app/ui/texts.py" line="82"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="77" />
+        <location filename="../../advisor_app/ui/texts.py" line="84"/>
         <source>Der Kunde möchte Sie nicht sehen.</source>
         <translation>The customer does not want to see you.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="79" />
+        <location filename="../../advisor_app/ui/texts.py" line="86"/>
         <source>Bild und Ton in beide Richtungen.</source>
         <translation>Picture and sound both ways.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="103"/>
+        <source>Mo</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="104"/>
+        <source>Di</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="105"/>
+        <source>Mi</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="106"/>
+        <source>Do</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="107"/>
+        <source>Fr</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="108"/>
+        <source>Sa</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="109"/>
+        <source>So</source>
+        <translation>Sun</translation>
+    </message>
+</context>
+<context>
+    <name>VideoInput</name>
+    <message>
+        <location filename="../../advisor_app/media/capture.py" line="136"/>
+        <source>Die gewählte Kamera ist nicht angeschlossen.</source>
+        <translation>The chosen camera is not connected.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/media/capture.py" line="158"/>
+        <source>Die Kamera meldet einen Fehler: {text}</source>
+        <translation>The camera reports an error: {text}</translation>
     </message>
 </context>
 <context>
     <name>WaitingAlert</name>
     <message>
-        <location filename="../../advisor_app/ui/alerts.py" line="62" />
+        <location filename="../../advisor_app/ui/alerts.py" line="62"/>
         <source>Kunde wartet</source>
         <translation>Customer waiting</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/alerts.py" line="63" />
+        <location filename="../../advisor_app/ui/alerts.py" line="63"/>
         <source>{name} wartet auf Sie.</source>
         <translation>{name} is waiting for you.</translation>
     </message>
@@ -481,24 +654,42 @@
 <context>
     <name>WaitingModel</name>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="107" />
+        <location filename="../../advisor_app/ui/models.py" line="119"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="108" />
+        <location filename="../../advisor_app/ui/models.py" line="120"/>
         <source>Termin</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="109" />
+        <location filename="../../advisor_app/ui/models.py" line="121"/>
         <source>Wartet seit</source>
         <translation>Waiting for</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="120" />
+        <location filename="../../advisor_app/ui/models.py" line="132"/>
         <source>ohne Termin</source>
         <translation>walk-in</translation>
+    </message>
+</context>
+<context>
+    <name>devices</name>
+    <message>
+        <location filename="../../advisor_app/media/devices.py" line="60"/>
+        <source>Testbild (keine Kamera)</source>
+        <translation>Test picture (no camera)</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/media/devices.py" line="67"/>
+        <source>Testton (kein Mikrofon)</source>
+        <translation>Test tone (no microphone)</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/media/devices.py" line="74"/>
+        <source>Stumm (kein Lautsprecher)</source>
+        <translation>Silent (no speaker)</translation>
     </message>
 </context>
 </TS>

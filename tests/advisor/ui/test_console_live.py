@@ -20,7 +20,7 @@ import aioice.ice
 import httpx
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -141,6 +141,21 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         assert len(memory_keyring.passwords) == 1
         await eventually(lambda: window.connection_label.text() == "Verbunden", "connected")
 
+        # Settings: the preview and the level meter run on the chosen (synthetic) devices.
+        window.settings_action.trigger()
+        settings = console.settings_dialog
+        assert settings is not None and settings.isVisible()
+        await eventually(lambda: settings.preview.frames_shown > 3, "camera preview")
+        await eventually(lambda: settings.level.value() > 50, "microphone level")
+        settings.test_sound_button.click()
+        assert "Kein Lautsprecher" in settings.sound_note.text()
+        settings.language.setCurrentIndex(settings.language.findData("en"))
+        shoot(settings, "settings")
+        qtbot.mouseClick(settings.ok_button, Qt.MouseButton.LeftButton)
+        assert console_settings.language_choice == "en"
+        assert console_settings.device("camera") == "synthetic"
+        await eventually(lambda: not controller.camera.running, "preview closed")
+
         # Two customers wait: the appointment of now, and a walk-in.
         erika = await customer(live_server, "Erika Mustermann", "030 1234567",
                                join_token=join_token(live_server))
@@ -191,6 +206,10 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         await eventually(lambda: session.customer_video.paints_with_frame > 3, "video painted")
         await eventually(lambda: session.own_video.frames_shown > 3, "own preview")
         await eventually(lambda: received.video_frames > 10, "the customer sees the advisor")
+        await eventually(lambda: controller.speaker.samples_played > 48_000, "customer heard")
+        assert controller.speaker.level > 0.05
+        await eventually(lambda: session.microphone_level.value() > 50, "own level shown")
+        await eventually(lambda: received.audio_rms > 0.05, "the customer hears the advisor")
 
         # Chat both ways.
         await erika.send(type="chat", text="Guten Tag, hören Sie mich?", client_id="c1")
@@ -214,12 +233,19 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         booking.name.setText("Jonas Beispiel")
         booking.email.setText("jonas-at-example")
         booking.phone.setText("030 9876543")
+        tomorrow = QDateTime(QDate.currentDate().addDays(1), QTime(10, 0))
+        booking.starts_at.setDateTime(tomorrow)
         booking.book_button.click()
         await eventually(lambda: not booking.errors["email"].isHidden(), "field error shown")
         shoot(booking, "booking")
         booking.email.setText("jonas@example.com")
         booking.book_button.click()
         await eventually(lambda: not booking.isVisible(), "booked")
+        await eventually(lambda: window.upcoming.rowCount() == 1, "tomorrow's appointment")
+        assert window.upcoming.data(window.upcoming.index(0, 2)) == "Jonas Beispiel"
+        window.appointment_tabs.setCurrentIndex(1)
+        shoot(window, "upcoming")
+        window.appointment_tabs.setCurrentIndex(0)
 
         # Mark the message handled; end the session.
         window.tabs.setCurrentWidget(inbox)
