@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import av
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -14,6 +22,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +52,26 @@ def stats_text(stats: SessionStats) -> str:
         "Verlust {loss:.1f} % · {fps:.0f} Bilder/s").format(
         rtt=rtt, down=stats.inbound_bitrate / 1000, up=stats.outbound_bitrate / 1000,
         loss=stats.fraction_lost * 100, fps=stats.frames_per_second)
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their text wrapped to the view's width (QListView alone elides)."""
+
+    # The style sheet's item padding, the text margins and the list's spacing.
+    HORIZONTAL_ROOM = 32
+    VERTICAL_ROOM = 14
+
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        width = max(80, self._view.viewport().width() - 8)
+        text = str(index.data() or "")
+        bounds = option.fontMetrics.boundingRect(
+            QRect(0, 0, width - self.HORIZONTAL_ROOM, 100_000), Qt.TextFlag.TextWordWrap, text)
+        return QSize(width, bounds.height() + self.VERTICAL_ROOM)
 
 
 class SessionView(QWidget):
@@ -73,6 +103,11 @@ class SessionView(QWidget):
         self.chat_view = QListView()
         self.chat_view.setModel(self.chat_model)
         self.chat_view.setWordWrap(True)
+        # Lines wrap to the width of the view; never scroll sideways.
+        self.chat_view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.chat_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.chat_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.chat_view.setItemDelegate(WrappingDelegate(self.chat_view))
         self.chat_view.setSpacing(2)
         self.chat_view.setObjectName("chat")
         self.chat_input = QLineEdit()

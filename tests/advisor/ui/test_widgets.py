@@ -9,11 +9,13 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from advisor_app.controller import field_errors
+from advisor_app.media.convert import frame_to_image
 from advisor_app.media.synthetic import draw_frame
 from advisor_app.net.rest import ServerError
 from advisor_app.ui.booking import BookingDialog
+from advisor_app.ui.session_view import SessionView
 from advisor_app.ui.texts import throttle_minutes, waited
-from advisor_app.ui.video import VideoWidget, fit_size, frame_to_image
+from advisor_app.ui.video import VideoWidget, fit_size
 
 
 def test_fit_keeps_the_aspect_ratio() -> None:
@@ -93,3 +95,19 @@ def test_the_console_signs_in_from_a_credentials_file(
     with pytest.raises(SystemExit) as refused:
         main.main(["--credentials-file", str(path)])
     assert refused.value.code == 2
+
+
+def test_long_chat_lines_wrap_instead_of_being_cut(qtbot: QtBot) -> None:
+    view = SessionView()
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    view.chat_model.add_line({"id": 1, "sender": "customer", "text": "kurz",
+                              "created_at": "2026-11-26T10:00:00+00:00"})
+    view.chat_model.add_line({"id": 2, "sender": "customer", "text": "sehr lang " * 30,
+                              "created_at": "2026-11-26T10:00:01+00:00"})
+    qtbot.waitExposed(view)
+    short = view.chat_view.visualRect(view.chat_model.index(0, 0))
+    long = view.chat_view.visualRect(view.chat_model.index(1, 0))
+    assert long.height() > 3 * short.height()
+    assert long.width() <= view.chat_view.viewport().width()
