@@ -100,6 +100,9 @@ class Console(QObject):
         geometry = self.settings.geometry("main")
         if geometry is not None:
             window.restoreGeometry(geometry)
+        layout = self.settings.geometry("main-splitter")
+        if layout is not None:
+            window.restore_layout_state(layout)
         self.controller, self.window = controller, window
         self.alert = WaitingAlert(self)
         self._wire(window, controller)
@@ -198,18 +201,23 @@ class Console(QObject):
         window, controller = self.window, self.controller
         self.window, self.controller = None, None
         if window is not None:
-            self.settings.set_geometry("main", window.saveGeometry())
+            self.remember_layout(window)
             window.closing.disconnect()
             window.close()
             window.deleteLater()
         if controller is not None:
             await controller.sign_out()
 
+    def remember_layout(self, window: MainWindow) -> None:
+        self.settings.set_geometry("main", window.saveGeometry())
+        self.settings.set_geometry("main-splitter", window.layout_state())
+        self.settings.sync()
+
     async def close(self) -> None:
         window, controller = self.window, self.controller
         self.window, self.controller = None, None
         if window is not None:
-            self.settings.set_geometry("main", window.saveGeometry())
+            self.remember_layout(window)
         if controller is not None:
             await controller.close()
         self.finished.set()

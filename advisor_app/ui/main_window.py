@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.messages_view.unreadChanged.connect(self.set_unread)
         self.set_unread(0)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
         left.setMinimumWidth(380)
@@ -175,6 +175,13 @@ class MainWindow(QMainWindow):
 
     def show_problem(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
+
+    def layout_state(self) -> QByteArray:
+        """The advisor's split between the lists and the session, for QSettings."""
+        return self.splitter.saveState()
+
+    def restore_layout_state(self, state: QByteArray) -> bool:
+        return self.splitter.restoreState(state)
 
     # Intent ------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from advisor_app.media import ReceivedMedia
 from advisor_app.media.received import consume_track
 from advisor_app.media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
 from advisor_app.settings import ConsoleSettings
+from advisor_app.ui.main_window import MainWindow
 from tests.advisor.ui.conftest import MemoryKeyring
 from tests.conftest import LiveServer
 from tests.fixtures.live import LiveClient
@@ -258,9 +259,20 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         await erika.expect("ended", by="advisor")
         await eventually(lambda: controller.engine.peer is None, "peer closed")
 
-        # Signing out forgets the stored password.
+        # Signing out forgets the stored password and remembers the window's layout.
+        window.splitter.setSizes([560, 840])
+        state = window.layout_state()
         await console.sign_out()
         assert memory_keyring.passwords == {}
         assert console.dialog.isVisible()
+        again = MainWindow("Anna Berater")
+        qtbot.addWidget(again)
+        geometry = console_settings.geometry("main")
+        layout = console_settings.geometry("main-splitter")
+        assert geometry is not None and layout is not None
+        # (The offscreen screen is too small to compare the laid-out sizes themselves.)
+        assert layout == state
+        assert again.restoreGeometry(geometry)
+        assert again.restore_layout_state(layout)
 
     run_on_qasync(scenario, timeout=120)
