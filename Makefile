@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit bootstrap bench clean
+.PHONY: demo test lint typecheck unit bootstrap bench package clean
 
 $(STAMP): pyproject.toml scripts/bootstrap
 	scripts/bootstrap
@@ -32,8 +32,12 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
+## The advisor console as a one-folder app in dist/videoberatung-advisor/ (packaging/README.md)
+package: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm packaging/pyinstaller/videoberatung-advisor.spec
+
 unit: $(STAMP)
 	$(BIN)/pytest tests/server/unit
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var build dist .pytest_cache .mypy_cache .ruff_cache

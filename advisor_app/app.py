@@ -6,7 +6,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import qasync
@@ -16,16 +15,17 @@ from PySide6.QtWidgets import QApplication, QDialog
 from advisor_app.controller import ConsoleController, DeviceSelection, field_errors
 from advisor_app.media import devices
 from advisor_app.net.rest import RestClient, ServerError
+from advisor_app.resources import RESOURCES
 from advisor_app.settings import APPLICATION, ORGANISATION, ConsoleSettings
 from advisor_app.signin import SignInFlow
 from advisor_app.ui.alerts import WaitingAlert
 from advisor_app.ui.booking import BookingDialog
+from advisor_app.ui.icon import app_icon
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.settings_dialog import SettingsDialog
 from advisor_app.ui.sign_in import SignInDialog
 
 log = logging.getLogger(__name__)
-RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 
 
 def install_translation(app: QApplication, language: str) -> QTranslator | None:
@@ -46,6 +46,9 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationName(APPLICATION)
     app.setQuitOnLastWindowClosed(False)
     app.setStyleSheet((RESOURCES / "console.qss").read_text(encoding="utf-8"))
+    app.setWindowIcon(app_icon())
+    # On Wayland this links the windows to the .desktop entry and its icon.
+    app.setDesktopFileName("videoberatung-advisor")
 
 
 def chosen_devices(settings: ConsoleSettings) -> DeviceSelection:

@@ -13,6 +13,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="videoberatung-advisor",
                                      description="Videoberatung advisor console")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check Qt, QtMultimedia, the codecs and a WebRTC call on loopback "
+                        "(no display, server or keyring needed), then exit: 0 when all passed")
     parser.add_argument("--server", metavar="URL",
                         help="the server to sign in to (default: the last one used)")
     parser.add_argument("--credentials-file", metavar="PATH", type=Path,
@@ -26,6 +29,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             installed = "0+source"
         print(f"videoberatung-advisor {installed}")
         return 0
+    if args.self_test:
+        from advisor_app.selftest import run_self_test
+
+        return run_self_test()
     credentials = None
     if args.credentials_file:
         try:

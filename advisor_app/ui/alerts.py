@@ -8,10 +8,11 @@ import wave
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+from advisor_app.resources import RESOURCES
+from advisor_app.ui.icon import app_icon
+
 CHIME = RESOURCES / "sounds" / "customer-waiting.wav"
 
 
@@ -41,8 +42,7 @@ class WaitingAlert(QObject):
         self.shown = 0
         self._tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
-            icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
-            self._tray = QSystemTrayIcon(QIcon(icon), self)
+            self._tray = QSystemTrayIcon(app_icon(), self)
             self._tray.show()
         self._sound = None
         try:
