@@ -108,6 +108,7 @@ class Console(QObject):
             window.restore_layout_state(layout)
         self.controller, self.window = controller, window
         self.alert = WaitingAlert(self)
+        self.alert.use_speaker(controller.speaker.device)
         self._wire(window, controller)
         window.show()
         self._started = controller.spawn(controller.start())
@@ -184,6 +185,8 @@ class Console(QObject):
                 for kind in ("camera", "microphone", "speaker"):
                     self.settings.set_device(kind, getattr(chosen, kind))
                 self.settings.language = dialog.language_choice()
+                if self.alert is not None:
+                    self.alert.use_speaker(chosen.speaker)
                 self.settings.sync()
             else:
                 controller.use_devices(dialog.initial)

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+from advisor_app.media.devices import speaker_device
 from advisor_app.resources import RESOURCES
 from advisor_app.ui.icon import app_icon
 
@@ -55,6 +56,12 @@ class WaitingAlert(QObject):
             self._sound.setVolume(0.6)
         except (ImportError, OSError):
             self._sound = None
+
+    def use_speaker(self, device: str) -> None:
+        """Chime on the speaker chosen in the settings (the system's default otherwise)."""
+        found = speaker_device(device)
+        if self._sound is not None and found is not None:
+            self._sound.setAudioDevice(found)
 
     def customer_waiting(self, name: str) -> None:
         self.shown += 1
