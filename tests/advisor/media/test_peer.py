@@ -238,21 +238,20 @@ async def test_camera_off_sends_black_frames_without_the_picture(
 
 async def test_stats_report_round_trip_bitrate_and_frame_rate(open_session: OpenSession) -> None:
     advisor, _ = await open_session(video="sendrecv")
-    await asyncio.sleep(1.0)
-    await advisor.stats()
-    await asyncio.sleep(1.0)
-
     stats = await advisor.stats()
-    for _ in range(40):  # the first receiver report can take a few seconds
+    for _ in range(80):  # the first receiver report can take a few seconds
         if stats.round_trip_time is not None:
             break
         await asyncio.sleep(0.1)
         stats = await advisor.stats()
-
     assert stats.round_trip_time is not None and 0 <= stats.round_trip_time < 0.5
+
+    # Rates over a whole second (a busy machine makes shorter windows jumpy).
+    await asyncio.sleep(1.0)
+    stats = await advisor.stats()
     assert stats.inbound_bitrate > 50_000
     assert stats.outbound_bitrate > 50_000
-    assert 15 <= stats.frames_per_second <= 40
+    assert 10 <= stats.frames_per_second <= 40
     assert stats.packets_lost == 0 and stats.fraction_lost == 0.0
 
 
