@@ -43,14 +43,22 @@ def queue_for_advisor(
     return sorted(mine, key=_order_key)
 
 
+LineKey = tuple[str, int | None]
+
+
+def line_key(visit: WaitingVisit) -> LineKey:
+    """The line a visit queues in: its advisor's (an appointment) or its topic's."""
+    if visit.advisor_id is not None:
+        return ("advisor", visit.advisor_id)
+    return ("topic", visit.topic_id)
+
+
 def ahead_counts(waiting: Sequence[WaitingVisit]) -> dict[int, int]:
     """For every waiting visit, how many will be served before it: appointment customers
     queue per advisor, walk-ins per topic. One sort for the whole room."""
-    lines: dict[tuple[str, int | None], list[WaitingVisit]] = {}
+    lines: dict[LineKey, list[WaitingVisit]] = {}
     for visit in waiting:
-        key = ("advisor", visit.advisor_id) if visit.advisor_id is not None else (
-            "topic", visit.topic_id)
-        lines.setdefault(key, []).append(visit)
+        lines.setdefault(line_key(visit), []).append(visit)
     counts: dict[int, int] = {}
     for line in lines.values():
         for place, visit in enumerate(sorted(line, key=_order_key)):
@@ -84,11 +92,29 @@ def estimate_wait(
     more minute). No advisor free and nobody ahead still means waiting for the first
     current session to end.
     """
+    return estimate_waits(ahead + 1, recent_sessions, advisors=advisors,
+                          busy_for=busy_for)[ahead]
+
+
+def estimate_waits(
+    count: int,
+    recent_sessions: Sequence[timedelta],
+    *,
+    advisors: int = 1,
+    busy_for: Sequence[timedelta] = (),
+) -> list[timedelta]:
+    """:func:`estimate_wait` for 0, 1, … ``count - 1`` people ahead, in one pass.
+
+    A whole queue line shares its advisors, so the room computes every place's wait
+    at once instead of replaying the line for each customer (quadratic in its length).
+    """
     typical = typical_session_length(recent_sessions)
     # When each advisor is next free; every customer takes the earliest free advisor.
     free_at = [max(typical - elapsed, MIN_REMAINING) for elapsed in busy_for]
     free_at += [timedelta(0)] * max(max(advisors, 1) - len(free_at), 0)
     heapq.heapify(free_at)
-    for _ in range(ahead):
+    waits = []
+    for _ in range(count):
+        waits.append(free_at[0])
         heapq.heappush(free_at, heapq.heappop(free_at) + typical)
-    return free_at[0]
+    return waits

@@ -6,6 +6,7 @@ every local connection.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,9 +21,11 @@ from server.core.config import Settings
 from server.db.models import AdvisorTopic, Appointment, Visit, VisitState, utcnow
 from server.live import service
 from server.live.queue import (
+    LineKey,
     WaitingVisit,
     ahead_counts,
-    estimate_wait,
+    estimate_waits,
+    line_key,
     queue_for_advisor,
 )
 
@@ -56,6 +59,26 @@ class RoomSnapshot:
     def _waiting_by_id(self) -> dict[int, WaitingVisit]:
         return {w.visit_id: w for w in self.waiting}
 
+    @cached_property
+    def _line_lengths(self) -> Counter[LineKey]:
+        return Counter(line_key(w) for w in self.waiting)
+
+    @cached_property
+    def _line_waits(self) -> dict[LineKey, list[timedelta]]:
+        return {}
+
+    def _waits(self, entry: WaitingVisit, serving: int,
+               busy_for: list[timedelta]) -> list[timedelta]:
+        """The estimated wait of every place in ``entry``'s line, computed once per line
+        (everyone in a line has the same advisors)."""
+        key = line_key(entry)
+        waits = self._line_waits.get(key)
+        if waits is None:
+            waits = estimate_waits(self._line_lengths[key], self.recent,
+                                   advisors=max(serving, 1), busy_for=busy_for)
+            self._line_waits[key] = waits
+        return waits
+
     def session_of(self, advisor_id: int) -> Visit | None:
         return self._sessions.get(advisor_id)
 
@@ -87,8 +110,7 @@ class RoomSnapshot:
         else:
             status = "free"
         ahead = self._ahead[visit_id]
-        wait = estimate_wait(ahead, self.recent, advisors=max(len(serving), 1),
-                             busy_for=busy_for)
+        wait = self._waits(entry, len(serving), busy_for)[ahead]
         return {
             "type": "queue_status",
             "advisor_status": status,

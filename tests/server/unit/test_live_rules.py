@@ -25,10 +25,12 @@ from server.live.queue import (
     WaitingVisit,
     ahead_of,
     estimate_wait,
+    estimate_waits,
     queue_for_advisor,
     typical_session_length,
 )
 from server.live.ratelimit import ConnectionCounter, TokenBucket
+from server.live.room import RoomSnapshot
 from server.live.visit_state import InvalidTransition, VisitEvent, allowed_from, next_state
 
 T0 = datetime(2026, 12, 1, 9, tzinfo=UTC)
@@ -111,6 +113,28 @@ def test_wait_estimates() -> None:
     assert estimate_wait(0, recent, advisors=2, busy_for=[10 * MIN]) == timedelta(0)
     assert estimate_wait(1, recent, advisors=2, busy_for=[10 * MIN]) == 10 * MIN
     assert estimate_wait(2, recent, advisors=2, busy_for=[10 * MIN]) == 20 * MIN
+
+
+def test_a_whole_line_is_estimated_in_one_pass_with_the_same_answers() -> None:
+    recent = [12 * MIN, 25 * MIN, 18 * MIN]
+    for advisors, busy_for in ((1, []), (1, [7 * MIN]), (3, [2 * MIN, 30 * MIN]), (2, [])):
+        line = estimate_waits(40, recent, advisors=advisors, busy_for=busy_for)
+        assert line == [estimate_wait(ahead, recent, advisors=advisors, busy_for=busy_for)
+                        for ahead in range(40)]
+    assert estimate_waits(0, recent) == []
+
+
+def test_each_waiting_customer_is_told_the_wait_of_their_place_in_their_line() -> None:
+    now = T0 + 120 * MIN
+    waiting = [visit(i, topic=1 + i % 2, since=i) for i in range(1, 9)]
+    snapshot = RoomSnapshot(now=now, visits={}, waiting=waiting, online={7},
+                            topics_of={7: frozenset({1, 2})}, recent=[20 * MIN])
+    for entry in waiting:
+        status = snapshot.customer_status(entry.visit_id)
+        ahead = ahead_of(entry, waiting)
+        assert status["place"] == ahead + 1
+        assert status["estimated_wait_seconds"] == int(
+            estimate_wait(ahead, [20 * MIN]).total_seconds())
 
 
 # Rate limits ----------------------------------------------------------------------------
