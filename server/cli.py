@@ -1,5 +1,5 @@
 """``videoberatung-server``: serve, migrate, add-advisor, add-topic, set-availability, book,
-demo."""
+purge, demo."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from server.core.validation import clean_name, normalise_phone
 from server.db import migrate
 from server.db.models import Advisor, Role, Topic, utcnow
 from server.db.session import Database
+from server.operations.retention import run_retention
 
 log = logging.getLogger("videoberatung")
 
@@ -188,6 +189,22 @@ def cmd_book(settings: Settings, args: argparse.Namespace) -> None:
     print(f"booked; the confirmation is queued. Join link: {link}")
 
 
+def cmd_purge(settings: Settings, args: argparse.Namespace) -> None:
+    days = settings.retention_days if args.days is None else args.days
+    if days < 1:
+        raise UsageError("--days must be at least 1" if args.days is not None else
+                         "retention is switched off (VB_RETENTION_DAYS=0); give --days N")
+    report = asyncio.run(_with_db(settings, lambda db: run_retention(
+        db, settings, days=days, dry_run=args.dry_run)))
+    cutoff = report.cutoff.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M %Z")
+    verb = "would erase" if args.dry_run else "erased"
+    print(f"{verb} the personal data of what was over before {cutoff} ({days} days):")
+    for name, count in report.counts().items():
+        print(f"  {name.replace('_', ' ')}: {count}")
+    if args.dry_run:
+        print("dry run: nothing was changed")
+
+
 def _serve(settings: Settings, run_migrations: bool) -> None:
     import uvicorn
 
@@ -330,6 +347,13 @@ def build_parser() -> argparse.ArgumentParser:
     book.add_argument("--topic", help="topic slug")
     book.add_argument("--language", choices=["de", "en"], default="de")
     book.set_defaults(handler=cmd_book)
+
+    purge = with_location(sub.add_parser(
+        "purge", help="erase customers' personal data after the retention period"), False)
+    purge.add_argument("--days", type=int,
+                       help="erase what was over this many days ago (default VB_RETENTION_DAYS)")
+    purge.add_argument("--dry-run", action="store_true", help="only count, change nothing")
+    purge.set_defaults(handler=cmd_purge)
     return parser
 
 

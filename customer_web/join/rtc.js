@@ -18,10 +18,15 @@ export function videoDirection({ seeAdvisor, showMe }) {
 export class MediaCall {
   /**
    * `sendSignal(payload)` sends {description} or {candidate}; `onRemoteStream(stream)`,
-   * `onLocalStream(stream)` and `onState(state)` report to the view.
+   * `onLocalStream(stream)` and `onState(state)` report to the view. `iceServers` and
+   * `iceTransportPolicy` come from the server's welcome: with "relay" (the server's
+   * VB_ICE_TRANSPORT_POLICY) media flows only through the TURN server.
    */
-  constructor({ iceServers, choice, sendSignal, onRemoteStream, onLocalStream, onState }) {
+  constructor({
+    iceServers, iceTransportPolicy, choice, sendSignal, onRemoteStream, onLocalStream, onState,
+  }) {
     this.iceServers = iceServers ?? [];
+    this.iceTransportPolicy = iceTransportPolicy ?? "all";
     this.choice = choice;
     this.sendSignal = sendSignal;
     this.onRemoteStream = onRemoteStream;
@@ -54,7 +59,10 @@ export class MediaCall {
     if (!this.local) {
       await this.openDevices();
     }
-    const peer = new RTCPeerConnection({ iceServers: this.iceServers });
+    const peer = new RTCPeerConnection({
+      iceServers: this.iceServers,
+      iceTransportPolicy: this.iceTransportPolicy,
+    });
     this.peer = peer;
     this.pendingCandidates = [];
     const remote = new MediaStream();

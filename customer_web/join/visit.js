@@ -25,6 +25,7 @@ class Visit {
     this.step = Step.LANDING;
     this.visit = null;
     this.iceServers = [];
+    this.iceTransportPolicy = "all";
     this.chat = new ChatLog();
     this.call = null;
     this.qualityTimer = null;
@@ -112,6 +113,7 @@ class Visit {
     switch (message.type) {
       case "welcome":
         this.iceServers = message.ice_servers ?? [];
+        this.iceTransportPolicy = message.ice_transport_policy ?? "all";
         for (const resolve of this.welcomeWaiters.splice(0)) {
           resolve(message);
         }
@@ -198,6 +200,7 @@ class Visit {
       this.stopCall();
       this.call = new MediaCall({
         iceServers: this.iceServers,
+        iceTransportPolicy: this.iceTransportPolicy,
         choice,
         sendSignal: (payload) => this.connection.send({ type: "signal", ...payload }),
         onRemoteStream: (stream) => this.session.setRemoteStream(stream),
@@ -209,6 +212,7 @@ class Visit {
       }, QUALITY_EVERY_MS);
     }
     this.call.iceServers = this.iceServers;
+    this.call.iceTransportPolicy = this.iceTransportPolicy;
     this.call.offer().catch(() => this.session.setState("failed"));
   }
 

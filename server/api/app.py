@@ -14,12 +14,22 @@ from fastapi.staticfiles import StaticFiles
 from server.api import ws
 from server.api.errors import install_error_handlers
 from server.api.middleware import SecurityMiddleware
-from server.api.routes import advisors, appointments, auth, health, live, pages, public
+from server.api.routes import (
+    advisors,
+    appointments,
+    auth,
+    health,
+    live,
+    metrics,
+    pages,
+    public,
+)
 from server.booking.service import mark_missed
 from server.core.config import Settings
 from server.core.paths import CUSTOMER_WEB_DIR
 from server.db.models import utcnow
 from server.mail.reminders import send_due_reminders
+from server.operations.retention import retention_loop
 from server.services import Services
 
 log = logging.getLogger(__name__)
@@ -38,7 +48,8 @@ async def _reminder_loop(services: Services) -> None:
 
 
 def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
-    """Build the app. ``background=False`` skips the mail and reminder loops (tests)."""
+    """Build the app. ``background=False`` skips the mail, reminder and retention loops
+    (tests)."""
     services = Services.from_settings(settings)
 
     @contextlib.asynccontextmanager
@@ -50,6 +61,9 @@ def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
                 asyncio.create_task(services.mail.run(), name="mail-dispatcher"),
                 asyncio.create_task(_reminder_loop(services), name="reminders"),
             ]
+            if settings.retention_days:
+                tasks.append(asyncio.create_task(
+                    retention_loop(services.db, settings), name="retention"))
         try:
             yield
         finally:
@@ -71,9 +85,10 @@ def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
     app.state.services = services
     install_error_handlers(app)
     app.add_middleware(SecurityMiddleware)
+    app.add_middleware(metrics.ServerErrorCounter, counters=services.hub.counters)
     # Pages and scripts shrink to a third: it matters on a weak phone on a slow line.
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    for module in (health, auth, public, appointments, advisors, live, pages, ws):
+    for module in (health, metrics, auth, public, appointments, advisors, live, pages, ws):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=CUSTOMER_WEB_DIR), name="static")
     return app

@@ -14,12 +14,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "VB_"
 
 Language = Literal["de", "en"]
+IceTransportPolicy = Literal["all", "relay"]
 
 
 class ConfigError(Exception):
@@ -78,6 +79,9 @@ class Settings(BaseSettings):
     )
     turn_secret: str | None = Field(None, min_length=16, description="coturn static-auth-secret")
     turn_ttl_seconds: int = Field(6 * 3600, ge=60, le=48 * 3600)
+    ice_transport_policy: IceTransportPolicy = Field(
+        "all", description="relay: both peers send media only through the TURN server"
+    )
 
     grace_seconds: float = Field(60.0, gt=0, le=3600,
                                  description="how long a vanished customer keeps their place")
@@ -87,6 +91,14 @@ class Settings(BaseSettings):
     ws_burst: float = Field(40.0, ge=1, description="messages a connection may send at once")
 
     log_json: bool = False
+    metrics_token: str | None = Field(
+        None, min_length=16,
+        description="Bearer token for GET /metrics; unset: only loopback clients may read it",
+    )
+    retention_days: int = Field(
+        90, ge=0, le=3650,
+        description="Erase customers' personal data this many days after the visit; 0 never",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -143,6 +155,13 @@ class Settings(BaseSettings):
             if not url.startswith(("stun:", "turn:", "turns:")):
                 raise ValueError(f"{url!r} is not a stun:, turn: or turns: URL")
         return urls
+
+    @field_validator("ice_transport_policy")
+    @classmethod
+    def _relay_needs_turn(cls, value: str, info: ValidationInfo) -> str:
+        if value == "relay" and not (info.data.get("turn_urls") and info.data.get("turn_secret")):
+            raise ValueError("relay needs a TURN server: set VB_TURN_URLS and VB_TURN_SECRET")
+        return value
 
     @field_validator("redis_url")
     @classmethod
@@ -205,7 +224,7 @@ def _describe(error: ValidationError) -> str:
     message = first["msg"].removeprefix("Value error, ")
     value = first.get("input")
     # Our own validators name the value already; never echo a URL that may hold a password.
-    secret = field in ("smtp_url", "database_url", "redis_url", "turn_secret")
+    secret = field in ("smtp_url", "database_url", "redis_url", "turn_secret", "metrics_token")
     echo = first["type"] != "value_error" and not secret
     shown = f" (got {value!r})" if echo and isinstance(value, str | int | float) else ""
     return f"{ENV_PREFIX}{field.upper()}: {message}{shown}"

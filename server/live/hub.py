@@ -12,17 +12,19 @@ import contextlib
 import json
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, Protocol
 
 from server.core.config import Settings
-from server.db.models import utcnow
+from server.db.models import Party, utcnow
 from server.db.session import Database
 from server.live import service
 from server.live.bus import Bus, MissedMessages, Subscription
 from server.live.ratelimit import ConnectionCounter
 from server.live.room import RoomSnapshot, take_snapshot
+from server.operations.metrics import InstanceCounters
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class LocalParty(Protocol):
     """What the hub needs of a connected customer or advisor."""
 
     outbox: Outbox
+    me: Party
 
     @property
     def advisor_id(self) -> int | None:
@@ -88,6 +91,7 @@ class LiveHub:
         self.bus = bus
         self.parties: set[LocalParty] = set()
         self.addresses = ConnectionCounter(MAX_CONNECTIONS_PER_ADDRESS)
+        self.counters = InstanceCounters()
         self._tasks: list[asyncio.Task[None]] = []
         self._room_dirty = asyncio.Event()
         self.instance_id = str(uuid.uuid4())
@@ -109,6 +113,10 @@ class LiveHub:
         with contextlib.suppress(Exception):
             async with self.db.session() as session:
                 await service.instance_stopped(session, self.instance_id)
+
+    def connections(self) -> Counter[Party]:
+        """This instance's open connections, by party."""
+        return Counter(party.me for party in self.parties)
 
     # Events --------------------------------------------------------------------------
 

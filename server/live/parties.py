@@ -43,6 +43,8 @@ class BaseParty:
         self.authenticated = False
 
     def send(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "error":
+            self.hub.counters.websocket_error(str(message.get("code")))
         self.outbox.put(message)
 
     @property
@@ -239,6 +241,7 @@ class CustomerParty(BaseParty):
                 "chat_history": [line.model_dump(mode="json")
                                  for line in await service.chat_history(session, visit.id)],
                 "ice_servers": self._ice(),
+                "ice_transport_policy": self.hub.settings.ice_transport_policy,
             })
             await self.hub.room_changed()
             return
@@ -258,6 +261,7 @@ class CustomerParty(BaseParty):
             "topic": TopicOut.of(self.entry.topic).model_dump(mode="json")
             if self.entry.topic else None,
             "ice_servers": self._ice(),
+            "ice_transport_policy": self.hub.settings.ice_transport_policy,
         })
 
     async def _sign_in(self, session: AsyncSession, message: p.SignIn) -> None:
@@ -391,6 +395,7 @@ class AdvisorParty(BaseParty):
             "messages_unread": unread,
             "ice_servers": [s.as_dict() for s in ice_servers(
                 self.hub.settings, f"advisor-{advisor.id}", utcnow())],
+            "ice_transport_policy": self.hub.settings.ice_transport_policy,
         })
         await self.hub.room_changed()  # the advisor is online now
 

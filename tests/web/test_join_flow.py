@@ -7,48 +7,37 @@ Set VB_SCREENSHOT_DIR to a folder to also save screenshots of every step."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
-import threading
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from advisor_app.headless import HeadlessAdvisor
 from tests.web.conftest import BrowserProblems
+from tests.web.flow import (
+    Advisor,
+    chat_line,
+    check,
+    choose,
+    drop_connection,
+    eventually,
+    open_join_page,
+    pass_system_check,
+    remote_video_plays,
+    send_chat,
+    sign_in,
+    walk_in,
+)
 from tests.web.test_join_page import join_path_from_log
 
 pytestmark = pytest.mark.browser
 
-T = TypeVar("T")
 PHONE_VIEWPORT = {"width": 360, "height": 780}
 DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
-
-# Records every getUserMedia call and every WebSocket, so tests can see which devices
-# the page asked for and can cut the connection like a network drop would.
-RECORDER = """
-window.__gum = [];
-window.__sockets = [];
-if (navigator.mediaDevices) {
-  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = (constraints) => {
-    window.__gum.push(constraints);
-    return original(constraints);
-  };
-}
-const NativeWebSocket = window.WebSocket;
-window.WebSocket = class extends NativeWebSocket {
-  constructor(...args) {
-    super(...args);
-    window.__sockets.push(this);
-  }
-};
-"""
 
 CAMERA_DENIED = """
 const originalGum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
@@ -81,119 +70,11 @@ def screenshot(page: Page, name: str) -> None:
     page.set_viewport_size(DESKTOP_VIEWPORT)
 
 
-class Advisor:
-    """The headless advisor engine on its own asyncio loop in a background thread
-    (Playwright's sync API owns the test thread)."""
-
-    def __init__(self, live_server: Any) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        credentials = live_server.advisor_credentials
-
-        async def create() -> HeadlessAdvisor:
-            engine = HeadlessAdvisor(live_server.url, credentials["username"],
-                                     credentials["password"])
-            await engine.start()
-            return engine
-
-        self.engine = self.run(create())
-
-    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 20) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
-    def accept_next(self) -> dict[str, Any]:
-        waiting = self.run(self.engine.wait_for_customer())
-        return self.run(self.engine.accept(waiting["id"]))
-
-    def wait_for(self, condition: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        return self.run(self.engine.wait_for(condition))
-
-    def close(self) -> None:
-        try:
-            self.run(self.engine.close())
-        finally:
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self.thread.join(5)
-            self.loop.close()
-
-
 @pytest.fixture
 def advisor(live_server: Any) -> Iterator[Advisor]:
     advisor = Advisor(live_server)
     yield advisor
     advisor.close()
-
-
-def eventually(condition: Callable[[], bool], timeout: float = 15, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not met in time: {what}")
-        time.sleep(0.1)
-
-
-def open_join_page(page: Page, live_server: Any, *scripts: str) -> None:
-    for script in (RECORDER, *scripts):
-        page.add_init_script(script)
-    page.goto(f"{live_server.url}{join_path_from_log(live_server)}")
-    page.get_by_role("button", name="Chat starten").click()
-    expect(page.get_by_role("heading", name="Technik-Check")).to_be_visible()
-
-
-def check(page: Page, name: str) -> Any:
-    return page.locator(f'[data-check="{name}"]')
-
-
-def pass_system_check(page: Page) -> None:
-    expect(check(page, "server")).to_have_attribute("data-state", "ok")
-    next_button = page.get_by_role("button", name="Weiter", exact=True)
-    expect(next_button).to_be_enabled()
-    next_button.click()
-    expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
-
-
-def sign_in(page: Page, name: str = "Erika Mustermann", phone: str = "030 1234567") -> None:
-    page.get_by_label("Ihr Name").fill(name)
-    page.get_by_label("Telefonnummer für Rückrufe").fill(phone)
-    page.get_by_label("Ich habe die Sicherheits-, Rechts- und Datenschutzhinweise").check()
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.locator('[data-step="waiting"]')).to_be_visible()
-
-
-def choose(page: Page, *, video: bool, see_advisor: bool = True, show_me: bool = True) -> None:
-    expect(page.locator('[data-step="choice"]')).to_be_visible()
-    if video:
-        page.get_by_label("Bild und Ton übertragen").check()
-        page.get_by_label("Ich möchte den Berater sehen").set_checked(see_advisor)
-        page.get_by_label("Der Berater darf mich sehen").set_checked(show_me)
-    else:
-        page.get_by_label("nur Text übertragen").check()
-    page.get_by_role("button", name="Gewählte Verbindung aufbauen").click()
-    expect(page.locator('[data-step="session"]')).to_be_visible()
-
-
-def send_chat(page: Page, text: str) -> None:
-    page.get_by_label("Ihre Nachricht", exact=True).fill(text)
-    page.get_by_role("button", name="Senden").click()
-
-
-def chat_line(page: Page, text: str) -> Any:
-    return page.locator(".chat__line", has_text=text)
-
-
-def drop_connection(page: Page) -> None:
-    """Cut the page's WebSocket as a network drop would."""
-    page.evaluate("window.__sockets.at(-1).close()")
-
-
-def remote_video_plays(page: Page) -> None:
-    page.wait_for_function(
-        "() => { const v = document.getElementById('remote-video'); return v.videoWidth > 0 "
-        "&& v.currentTime > 0.3; }", timeout=15000)
-    first = page.evaluate("document.getElementById('remote-video').currentTime")
-    page.wait_for_timeout(600)
-    assert page.evaluate("document.getElementById('remote-video').currentTime") > first
 
 
 def video_requests(page: Page) -> list[Any]:
@@ -441,7 +322,7 @@ def test_busy_advisor_customer_is_told_and_leaves_a_message(
     live_server: Any, page: Page, advisor: Advisor, problems: BrowserProblems
 ) -> None:
     # Another customer (a walk-in) is in a conversation with the advisor.
-    other = advisor.run(_walk_in(live_server))
+    other = advisor.run(walk_in(live_server))
     accepted = advisor.accept_next()
     assert accepted["customer_name"] == "Anderer Kunde"
 
@@ -461,24 +342,6 @@ def test_busy_advisor_customer_is_told_and_leaves_a_message(
     assert unread["count"] == 1
     advisor.run(other.close())
     problems.assert_none()
-
-
-async def _walk_in(live_server: Any) -> Any:
-    import httpx
-
-    from tests.fixtures.live import LiveClient
-
-    async with httpx.AsyncClient(base_url=live_server.url) as http:
-        topics = (await http.get("/api/v1/public/topics")).json()
-        consent = {f"{doc}_sha256": (await http.get(f"/api/v1/public/legal/{doc}")).json()[
-            "sha256"] for doc in ("privacy", "terms", "security")}
-    client = await LiveClient.connect(live_server.url.replace("http", "ws", 1) + "/ws/customer")
-    await client.send(type="hello", protocol=1, topic_id=topics[0]["id"])
-    await client.expect("welcome")
-    await client.send(type="sign_in", name="Anderer Kunde", phone="030 7654321",
-                      consent=consent)
-    await client.expect("signed_in")
-    return client
 
 
 def test_the_join_page_is_light_until_the_system_check(

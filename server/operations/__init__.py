@@ -1,0 +1,1 @@
+"""Running the service: figures for monitoring and the erasure of old personal data."""

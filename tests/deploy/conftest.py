@@ -1,0 +1,206 @@
+"""Fixtures of the deployment tests: the server started as an operator starts it
+(``videoberatung-server serve`` on a migrated, seeded database), with the real coturn,
+nginx, PostgreSQL and Redis from Debian's packages around it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from server.cli import DEMO_ADVISOR, seed_demo
+from server.core import security
+from server.core.config import load_settings
+from server.db import migrate
+from server.db.session import Database
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, _create_database
+from tests.fixtures.coturn import TurnServer, turnserver_binary
+from tests.fixtures.live import ServerProcess
+from tests.fixtures.nginx import Nginx, nginx_binary
+from tests.fixtures.redis import RedisServer, redis_server_binary
+from tests.web.conftest import BrowserProblems
+from tests.web.flow import Advisor
+
+T = TypeVar("T")
+
+
+@dataclass
+class Site:
+    """A running service as the browser helpers of tests.web.flow see it: where it is,
+    the advisor's sign-in, and the join link of an appointment starting now."""
+
+    url: str
+    advisor_credentials: dict[str, str]
+    join_path: str
+
+
+def off_the_test_thread(work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread of its own: Playwright's sync API keeps an event loop
+    running in the test thread, and asyncio.run() refuses to start inside it."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(work).result()
+
+
+def seed_site(database_url: str, data_dir: Path, public_url: str) -> Site:
+    """Migrate the database and seed it like ``make demo``: topics, an advisor, and an
+    appointment starting now whose join link points at ``public_url``."""
+    return off_the_test_thread(lambda: _seed_site(database_url, data_dir, public_url))
+
+
+def _seed_site(database_url: str, data_dir: Path, public_url: str) -> Site:
+    migrate.upgrade(database_url)
+    settings = load_settings(database_url=database_url, data_dir=data_dir,
+                             public_url=public_url)
+    password = security.new_token(12)
+
+    async def seed() -> str:
+        db = Database(settings.resolved_database_url)
+        try:
+            return await seed_demo(settings, db, password)
+        finally:
+            await db.dispose()
+
+    join_link = asyncio.run(seed())
+    return Site(url=public_url, join_path=urlsplit(join_link).path,
+                advisor_credentials={"username": DEMO_ADVISOR, "password": password})
+
+
+def require(check: Callable[[], object]) -> None:
+    """Fail (never skip) with the install hint when a Debian package is missing."""
+    try:
+        check()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+# coturn and one instance that insists on relaying -----------------------------------
+
+
+@pytest.fixture
+def turn_server(tmp_path: Path) -> Iterator[TurnServer]:
+    require(turnserver_binary)
+    with TurnServer(tmp_path / "coturn") as server:
+        yield server
+
+
+@pytest.fixture
+def relay_site(tmp_path: Path, turn_server: TurnServer) -> Iterator[Site]:
+    """One instance on SQLite that hands out TURN credentials for ``turn_server`` and
+    tells both peers to use nothing but the relay (VB_ICE_TRANSPORT_POLICY=relay)."""
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    database_url = f"sqlite+aiosqlite:///{data_dir / 'videoberatung.db'}"
+    server = ServerProcess(database_url, data_dir, {})
+    server.env.update(turn_server.server_env(), VB_ICE_TRANSPORT_POLICY="relay",
+                      VB_PUBLIC_URL=server.url)
+    site = seed_site(database_url, data_dir, server.url)
+    server.start()
+    try:
+        yield site
+    finally:
+        server.stop()
+
+
+# nginx in front of two instances on one PostgreSQL and one Redis ----------------------
+
+
+@dataclass
+class ScaledSite:
+    site: Site
+    instances: list[ServerProcess]
+    nginx: Nginx
+    database_url: str
+
+    def instance_at(self, upstream: str) -> ServerProcess:
+        """The instance behind an upstream address as nginx names it (127.0.0.1:port)."""
+        return next(i for i in self.instances if upstream == f"127.0.0.1:{i.port}")
+
+
+@pytest.fixture
+def scaled_site(
+    tmp_path: Path, postgres_server: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ScaledSite]:
+    require(nginx_binary)
+    require(redis_server_binary)
+    database_url = off_the_test_thread(lambda: asyncio.run(_create_database(postgres_server)))
+    with RedisServer(tmp_path / "redis") as redis:
+        instances = [ServerProcess(database_url, tmp_path / name, {})
+                     for name in ("instance-a", "instance-b")]
+        nginx = Nginx(tmp_path / "nginx", [instance.port for instance in instances])
+        for instance in instances:
+            instance.data_dir.mkdir()
+            instance.env.update(VB_REDIS_URL=redis.url, VB_PUBLIC_URL=nginx.url,
+                                VB_GRACE_SECONDS="60")
+        site = seed_site(database_url, instances[0].data_dir, nginx.url)
+        try:
+            with ThreadPoolExecutor(len(instances)) as pool:
+                list(pool.map(lambda instance: instance.start(), instances))
+            nginx.start()
+            # This process's clients (the advisor engine, walk-ins) trust the test's
+            # certificate as browsers trust Let's Encrypt's.
+            assert nginx.cert is not None
+            for variable in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
+                monkeypatch.setenv(variable, str(nginx.cert))
+            yield ScaledSite(site=site, instances=instances, nginx=nginx,
+                             database_url=database_url)
+        finally:
+            nginx.stop()
+            for instance in instances:
+                instance.stop()
+
+
+# The browser and the advisor --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """Chromium for this module only. Playwright's sync API keeps an event loop running
+    while it is started; the session-wide browser of tests/conftest.py would stay up from
+    here (tests/deploy sorts before tests/server) and break every asyncio test after."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/bootstrap (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def customer_page(chromium: Browser) -> Iterator[Page]:
+    """A customer's tab that accepts the test's self-signed certificate."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE",
+                                   ignore_https_errors=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def problems(customer_page: Page) -> BrowserProblems:
+    return BrowserProblems(customer_page)
+
+
+def advisor_for(site: Site) -> Iterator[Advisor]:
+    advisor = Advisor(site)
+    try:
+        yield advisor
+    finally:
+        advisor.close()
+
+
+@pytest.fixture
+def relay_advisor(relay_site: Site) -> Iterator[Advisor]:
+    yield from advisor_for(relay_site)
+
+
+@pytest.fixture
+def scaled_advisor(scaled_site: ScaledSite) -> Iterator[Advisor]:
+    yield from advisor_for(scaled_site.site)
+
