@@ -20,7 +20,7 @@ from aiortc import MediaStreamTrack, RTCIceServer
 
 from advisor_app.media import AdvisorPeer
 from advisor_app.net.live import AdvisorConnection
-from advisor_app.net.rest import RestClient
+from advisor_app.net.rest import RestClient, ServerError
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,7 @@ class HeadlessAdvisor:
     async def _on_event(self, event: dict[str, Any]) -> None:
         match event.get("type"):
             case "welcome":
+                self.ice_servers = event.get("ice_servers", self.ice_servers)
                 self.visit = event.get("session")
                 self.chat = list(event.get("chat_history", []))
             case "waiting_room":
@@ -124,6 +125,7 @@ class HeadlessAdvisor:
     async def _answer(self, offer_sdp: str) -> None:
         """Answer the browser's offer; a new offer (renegotiation, reconnect) starts over."""
         await self._close_peer()
+        await self._refresh_turn_credentials()
         self.peer = AdvisorPeer(ice_servers=rtc_ice_servers(self.ice_servers),
                                 ice_transport_policy=self.ice_transport_policy,
                                 video_source=self._video_source,
@@ -134,6 +136,16 @@ class HeadlessAdvisor:
         assert self.visit is not None and self.connection is not None
         await self.connection.send(type="signal", visit_id=self.visit["id"],
                                    description={"type": "answer", "sdp": answer})
+
+    async def _refresh_turn_credentials(self) -> None:
+        """TURN credentials expire (``VB_TURN_TTL_SECONDS``) and a console runs all day:
+        fetch fresh ones before each answer. Without TURN there is nothing to refresh."""
+        if not any(entry.get("credential") for entry in self.ice_servers):
+            return
+        try:
+            self.ice_servers = await asyncio.to_thread(self.rest.get, "/api/v1/ice-servers")
+        except ServerError as problem:
+            log.warning("could not refresh the TURN credentials: %s", problem.code)
 
     async def _close_peer(self) -> None:
         if self.peer is not None:
