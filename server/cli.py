@@ -20,8 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from server.accounts import service as accounts
-from server.booking import catalogue, workflow
-from server.booking import service as booking
+from server.booking import catalogue, service as booking, workflow
 from server.booking.slots import WeeklyWindow
 from server.core import security
 from server.core.config import Settings, load_settings_or_exit

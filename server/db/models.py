@@ -29,6 +29,17 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# Re-exported: most code knows the states as part of the models.
+from server.core.states import (
+    AppointmentState as AppointmentState,
+    ConnectionMode as ConnectionMode,
+    MailState as MailState,
+    Party as Party,
+    Role as Role,
+    TokenPurpose as TokenPurpose,
+    VisitState as VisitState,
+)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -71,50 +82,6 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
     return Enum(cls, name=name, native_enum=False, length=20,
                 values_callable=lambda members: [m.value for m in members],
                 validate_strings=True, create_constraint=True)
-
-
-class Role(enum.StrEnum):
-    ADVISOR = "advisor"
-    ADMIN = "admin"
-
-
-class AppointmentState(enum.StrEnum):
-    BOOKED = "booked"
-    CANCELLED = "cancelled"
-    WAITING = "waiting"
-    IN_SESSION = "in_session"
-    COMPLETED = "completed"
-    MISSED = "missed"
-
-
-class TokenPurpose(enum.StrEnum):
-    JOIN = "join"
-    MANAGE = "manage"
-
-
-class VisitState(enum.StrEnum):
-    WAITING = "waiting"
-    OFFERED = "offered"
-    ACTIVE = "active"
-    ENDED = "ended"
-    LEFT_MESSAGE = "left_message"
-    ABANDONED = "abandoned"
-
-
-class ConnectionMode(enum.StrEnum):
-    TEXT = "text"
-    VIDEO = "video"
-
-
-class Party(enum.StrEnum):
-    CUSTOMER = "customer"
-    ADVISOR = "advisor"
-    SYSTEM = "system"
-
-
-class MailState(enum.StrEnum):
-    QUEUED = "queued"
-    SENT = "sent"
 
 
 class Advisor(Base):

@@ -17,8 +17,7 @@ from server.accounts.service import advisor_for_token
 from server.api.schemas import AppointmentOut, TopicOut
 from server.core.errors import DomainError, Forbidden
 from server.db.models import Advisor, ConnectionMode, Party, Visit, VisitState, utcnow
-from server.live import protocol as p
-from server.live import service
+from server.live import protocol as p, service
 from server.live.bus import BusMessage, Subscription
 from server.live.hub import LiveHub, Outbox, visit_channel
 from server.live.ice import ice_servers

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from server.db.models import ConnectionMode, Party, VisitState
+from server.core.states import ConnectionMode, Party, VisitState
 
 PROTOCOL_VERSION = 1
 MAX_MESSAGE_BYTES = 32 * 1024  # an SDP offer with many candidates stays well below

@@ -15,8 +15,7 @@ from server.api.schemas import (
     AdvisorBookingRequest,
     RescheduleRequest,
 )
-from server.booking import service as booking
-from server.booking import workflow
+from server.booking import service as booking, workflow
 from server.booking.slots import local_instant
 from server.core.errors import Forbidden, InvalidInput, NotFound
 from server.db.models import Advisor, Appointment, Role, utcnow

@@ -28,8 +28,7 @@ from server.api.schemas import (
     SlotsResponse,
     TopicOut,
 )
-from server.booking import service as booking
-from server.booking import workflow
+from server.booking import service as booking, workflow
 from server.core.errors import Conflict
 from server.db.models import Appointment, TokenPurpose, utcnow
 from server.legal import load_legal_text
