@@ -16,6 +16,7 @@ import logging
 import time
 
 import av
+from av.video.reformatter import VideoReformatter
 from PySide6.QtCore import QIODevice, QObject, Qt, QTimer, Signal
 from PySide6.QtMultimedia import (
     QAudioFormat,
@@ -91,6 +92,7 @@ class VideoInput(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._generate)
         self._generated = 0
+        self._scaler = VideoReformatter()
         self._last: av.VideoFrame | None = None
         self.running = False
 
@@ -168,7 +170,7 @@ class VideoInput(QObject):
         else:
             picture = draw_frame(self._generated, *self.size)
             self._generated += 1
-        image = frame_to_image(picture, (picture.width, picture.height))
+        image = frame_to_image(picture, (picture.width, picture.height), self._scaler)
         self._sink.setVideoFrame(QVideoFrame(image))
 
     def _on_video_frame(self, video_frame: QVideoFrame) -> None:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import av
+from av.video.reformatter import VideoReformatter
 from PySide6.QtGui import QImage
 
 AUDIO_RATE = 48_000
@@ -38,12 +39,20 @@ def image_to_frame(image: QImage) -> av.VideoFrame:
     return frame
 
 
-def frame_to_image(frame: av.VideoFrame, size: tuple[int, int]) -> QImage:
-    """``frame`` scaled to ``size`` as an RGB QImage that owns its pixels."""
-    rgb = frame.reformat(width=size[0], height=size[1], format="rgb24")
-    plane = rgb.planes[0]
-    image = QImage(bytes(plane), rgb.width, rgb.height, plane.line_size,
-                   QImage.Format.Format_RGB888)
+def frame_to_image(frame: av.VideoFrame, size: tuple[int, int],
+                   scaler: VideoReformatter | None = None) -> QImage:
+    """``frame`` scaled to ``size`` as a 32-bit QImage that owns its pixels.
+
+    32-bit output is swscale's SIMD path and Qt's own pixel format (painting it is a
+    plain copy). Keep one ``scaler`` per video surface: ``VideoFrame.reformat`` sets
+    up a new swscale context for every frame, which cost more than decoding it
+    (docs/benchmarks.md, part 3).
+    """
+    bgra = (scaler or VideoReformatter()).reformat(
+        frame, width=size[0], height=size[1], format="bgra", interpolation="FAST_BILINEAR")
+    plane = bgra.planes[0]
+    image = QImage(memoryview(plane), bgra.width, bgra.height, plane.line_size,
+                   QImage.Format.Format_RGB32)
     return image.copy()
 
 

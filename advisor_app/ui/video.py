@@ -1,12 +1,14 @@
 """A video surface that paints only the newest frame, scaled with its aspect ratio kept.
 
-Frames are converted in C (PyAV's ``reformat``) straight to the size they are shown
-at, so the GUI thread never touches full-size pixels in Python.
+Frames are converted in C (one swscale context per widget) straight to the size they
+are shown at, and only when painted: frames that arrive between two paints are
+skipped, never converted. The GUI thread never touches pixels in Python.
 """
 
 from __future__ import annotations
 
 import av
+from av.video.reformatter import VideoReformatter
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -35,9 +37,13 @@ class VideoWidget(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._image: QImage | None = None
+        self._frame: av.VideoFrame | None = None
+        self._converted: av.VideoFrame | None = None
+        self._scaler = VideoReformatter()
         self._placeholder = placeholder
         self.frames_shown = 0
         self.paints_with_frame = 0
+        self.conversions = 0
 
     def sizeHint(self) -> QSize:
         return QSize(640, 360)
@@ -47,23 +53,36 @@ class VideoWidget(QWidget):
         self.update()
 
     def show_frame(self, frame: av.VideoFrame) -> None:
-        size = fit_size((frame.width, frame.height), (self.width(), self.height()))
-        if size == (0, 0):
-            return
-        self._image = frame_to_image(frame, size)
+        """Take the newest frame; it is scaled and converted only if it gets painted."""
+        self._frame = frame
         self.frames_shown += 1
         self.update()
 
     def clear(self) -> None:
-        self._image = None
+        self._image = self._frame = self._converted = None
         self.update()
 
     def has_frame(self) -> bool:
-        return self._image is not None
+        return self._frame is not None
+
+    def _current_image(self) -> QImage | None:
+        frame = self._frame
+        if frame is None:
+            return None
+        size = fit_size((frame.width, frame.height), (self.width(), self.height()))
+        if size == (0, 0):
+            return None
+        stale = self._image is None or (self._image.width(), self._image.height()) != size
+        if frame is not self._converted or stale:
+            self._image = frame_to_image(frame, size, self._scaler)
+            self._converted = frame
+            self.conversions += 1
+        return self._image
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        if self._image is not None:
+        self._current_image()
+        if self._image is not None and self._frame is not None:
             painter.fillRect(self.rect(), QColor("#1f2933"))
             target = QRect(0, 0, self._image.width(), self._image.height())
             target.moveCenter(self.rect().center())

@@ -37,6 +37,8 @@ def test_the_newest_frame_is_painted_scaled(qtbot: QtBot) -> None:
         widget.show_frame(draw_frame(number, 640, 480))
     assert widget.frames_shown == 3
     qtbot.waitUntil(lambda: widget.paints_with_frame >= 1)
+    # Frames that arrived between two paints were never converted: only the newest.
+    assert widget.conversions == 1
     grabbed = widget.grab().toImage()
     # Letterboxed: 400×300 picture centred, background above and below.
     assert grabbed.pixelColor(200, 10).name() == "#1f2933"
