@@ -6,24 +6,29 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qasync
 from PySide6.QtCore import QObject, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 
-from advisor_app.controller import ConsoleController, DeviceSelection, field_errors
 from advisor_app.media import devices
-from advisor_app.net.rest import RestClient, ServerError
+from advisor_app.media.devices import DeviceSelection
+from advisor_app.net.rest import RestClient, ServerError, field_errors
 from advisor_app.resources import RESOURCES
 from advisor_app.settings import APPLICATION, ORGANISATION, ConsoleSettings
 from advisor_app.signin import SignInFlow
-from advisor_app.ui.alerts import WaitingAlert
-from advisor_app.ui.booking import BookingDialog
 from advisor_app.ui.icon import app_icon
-from advisor_app.ui.main_window import MainWindow
-from advisor_app.ui.settings_dialog import SettingsDialog
 from advisor_app.ui.sign_in import SignInDialog
+
+if TYPE_CHECKING:
+    # Loaded after the sign-in (see Console._signed_in): the media engine (aiortc, PyAV)
+    # and the main window are most of the console's start-up time.
+    from advisor_app.controller import ConsoleController
+    from advisor_app.ui.alerts import WaitingAlert
+    from advisor_app.ui.booking import BookingDialog
+    from advisor_app.ui.main_window import MainWindow
+    from advisor_app.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +102,10 @@ class Console(QObject):
             self.finished.set()
 
     def _signed_in(self, rest: RestClient, advisor: dict[str, Any]) -> None:
+        from advisor_app.controller import ConsoleController
+        from advisor_app.ui.alerts import WaitingAlert
+        from advisor_app.ui.main_window import MainWindow
+
         self.dialog.hide()
         controller = ConsoleController(rest, advisor, chosen_devices(self.settings), self)
         window = MainWindow(str(advisor.get("display_name", "")))
@@ -144,6 +153,8 @@ class Console(QObject):
             window.customerStartedWaiting.connect(self.alert.customer_waiting)
 
     async def open_booking(self) -> None:
+        from advisor_app.ui.booking import BookingDialog
+
         assert self.controller is not None
         topics = await self.controller.topics()
         dialog = BookingDialog(topics, self.settings.language, self.window)
@@ -164,6 +175,8 @@ class Console(QObject):
 
     def open_settings(self) -> None:
         """The device and language settings; devices switch live while it is open."""
+        from advisor_app.ui.settings_dialog import SettingsDialog
+
         controller = self.controller
         if controller is None:
             return

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from advisor_app.headless import HeadlessAdvisor
 from advisor_app.media.capture import AudioInput, AudioOutput, VideoInput
-from advisor_app.media.devices import SYNTHETIC
+from advisor_app.media.devices import DeviceSelection
 from advisor_app.net.rest import RestClient, ServerError
 from advisor_app.ui.models import appointments_from_rest
 
@@ -30,18 +29,8 @@ UPCOMING_DAYS = 7
 UPCOMING_REFRESH_MS = 5 * 60 * 1000
 
 
-@dataclass(frozen=True)
-class DeviceSelection:
-    """The devices to open (ids from :mod:`advisor_app.media.devices`)."""
-
-    camera: str = SYNTHETIC
-    microphone: str = SYNTHETIC
-    speaker: str = SYNTHETIC
 
 
-def field_errors(error: ServerError) -> dict[str, str]:
-    """Per-field problems the server reported (empty for other errors)."""
-    return dict(error.fields)
 
 
 class ConsoleController(QObject):

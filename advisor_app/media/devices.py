@@ -29,6 +29,15 @@ class DeviceChoice:
         return self.id == SYNTHETIC
 
 
+@dataclass(frozen=True)
+class DeviceSelection:
+    """The devices to open (ids from :mod:`advisor_app.media.devices`)."""
+
+    camera: str = SYNTHETIC
+    microphone: str = SYNTHETIC
+    speaker: str = SYNTHETIC
+
+
 def choose_device(saved: str, available: list[DeviceChoice]) -> str:
     """The device to open for the saved setting ``saved`` (empty: none chosen yet).
 

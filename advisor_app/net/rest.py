@@ -75,3 +75,8 @@ class RestClient:
     @property
     def ws_url(self) -> str:
         return self.server_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+
+
+def field_errors(error: ServerError) -> dict[str, str]:
+    """Per-field problems the server reported (empty for other errors)."""
+    return dict(error.fields)

@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor_app.controller import DeviceSelection
-from advisor_app.media.devices import DeviceChoice
+from advisor_app.media.devices import DeviceChoice, DeviceSelection
 from advisor_app.ui.level_meter import LevelMeter
 from advisor_app.ui.session_view import plain_label
 from advisor_app.ui.video import VideoWidget

@@ -8,10 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from advisor_app.controller import field_errors
 from advisor_app.media.convert import frame_to_image
 from advisor_app.media.synthetic import draw_frame
-from advisor_app.net.rest import ServerError
+from advisor_app.net.rest import ServerError, field_errors
 from advisor_app.ui.booking import BookingDialog
 from advisor_app.ui.session_view import SessionView
 from advisor_app.ui.texts import throttle_minutes, waited
