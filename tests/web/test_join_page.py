@@ -289,3 +289,30 @@ def test_over_shows_book_link_and_phone(
     expect(page.locator("#start-button")).to_be_hidden()
     expect(page.locator("#requirements")).to_be_hidden()
     problems.assert_none()
+
+
+def _module_graph(entry: Path, web_root: Path) -> set[str]:
+    """The /static/ URLs of every module ``entry`` imports, transitively."""
+    found: set[str] = set()
+    pending = [entry]
+    while pending:
+        module = pending.pop()
+        for target in re.findall(r'^\s*(?:import|export)[^"\']*["\']([^"\']+\.js)["\']',
+                                 module.read_text(encoding="utf-8"), re.MULTILINE):
+            path = (module.parent / target).resolve()
+            url = "/static/" + path.relative_to(web_root).as_posix()
+            if url not in found:
+                found.add(url)
+                pending.append(path)
+    return found
+
+
+def test_the_join_page_preloads_its_whole_module_graph() -> None:
+    """Without the preload list the browser finds the modules one import level per round
+    trip; a module added to the flow must be added to the list as well."""
+    web = (Path(__file__).resolve().parents[2] / "customer_web").resolve()
+    html = (web / "join" / "index.html").read_text(encoding="utf-8")
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', html))
+    assert preloaded == _module_graph(web / "join" / "join.js", web)
+    for url in preloaded:
+        assert (web / url.removeprefix("/static/")).is_file()
