@@ -29,17 +29,13 @@ import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from harness import percentile, rss_mib
 
 from tests.fixtures.processes import free_port, stop_process, wait_for_http
 
 PER_ADDRESS = 15
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def local_address(index: int) -> str:
@@ -136,11 +132,6 @@ async def echo_server(port: int) -> Any:
             await socket.send(json.dumps({"type": "pong"}) if message else message)
 
     return await websockets.serve(echo, "127.0.0.1", port)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def run(sizes: list[int]) -> list[dict[str, Any]]:
