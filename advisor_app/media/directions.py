@@ -205,6 +205,45 @@ def reject_in_answer(answer_sdp: str, sections: Sequence[OfferedSection]) -> str
     return "".join(out)
 
 
+START_BITRATE_KBPS = 1500
+_VIDEO_CODECS = ("VP8/", "VP9/", "H264/", "AV1/")
+
+
+def with_start_bitrate(answer_sdp: str, kbps: int = START_BITRATE_KBPS) -> str:
+    """Ask the browser to start sending video at ``kbps`` (``x-google-start-bitrate``).
+
+    aiortc gives the browser REMB feedback only, no transport-cc, so Chromium's
+    estimate would otherwise climb from about 300 kbit/s by some 8 % a second and the
+    advisor would see a small, soft picture for the first half minute of every call
+    (docs/benchmarks.md, part 2). On a line that cannot carry it, the browser's
+    loss-based control still comes down. Only the video codecs' parameters change.
+    """
+    sections: list[list[str]] = [[]]
+    for line in answer_sdp.split("\r\n"):
+        if line.startswith("m="):
+            sections.append([])
+        sections[-1].append(line)
+    out: list[str] = []
+    for section in sections:
+        if not section or not section[0].startswith("m=video"):
+            out += section
+            continue
+        codecs = {line[9:].split()[0] for line in section if line.startswith("a=rtpmap:")
+                  and line.split()[1].upper().startswith(_VIDEO_CODECS)}
+        with_parameters = {line[7:].split()[0] for line in section
+                           if line.startswith("a=fmtp:")}
+        for line in section:
+            payload = (line.split(":", 1)[1].split(" ", 1)[0]
+                       if line.startswith(("a=rtpmap:", "a=fmtp:")) else "")
+            if line.startswith("a=fmtp:") and payload in codecs:
+                out.append(f"{line};x-google-start-bitrate={kbps}")
+                continue
+            out.append(line)
+            if line.startswith("a=rtpmap:") and payload in codecs - with_parameters:
+                out.append(f"a=fmtp:{payload} x-google-start-bitrate={kbps}")
+    return "\r\n".join(out)
+
+
 @dataclass
 class _SectionBuilder:
     kind: str

@@ -29,6 +29,7 @@ from advisor_app.media.directions import (
     plan_answer,
     reject_in_answer,
     summarize_offer,
+    with_start_bitrate,
 )
 from advisor_app.media.received import ReceivedMedia, consume_track
 from advisor_app.media.stats import SessionStats, StatsSample, summarize
@@ -117,7 +118,7 @@ class AdvisorPeer:
         for candidate in self._early_candidates:
             await self._pc.addIceCandidate(candidate)
         self._early_candidates.clear()
-        return reject_in_answer(self._pc.localDescription.sdp, sections)
+        return with_start_bitrate(reject_in_answer(self._pc.localDescription.sdp, sections))
 
     async def add_remote_candidate(
         self, candidate: str, sdp_mid: str | None, sdp_mline_index: int | None

@@ -14,6 +14,7 @@ from advisor_app.media.directions import (
     plan_answer,
     reject_in_answer,
     summarize_offer,
+    with_start_bitrate,
 )
 
 SESSION = (
@@ -190,3 +191,29 @@ def test_rejected_sections_get_port_zero_and_leave_the_bundle_in_the_answer() ->
         answer.replace("BUNDLE 0 d 1", "BUNDLE 0 d").replace("m=video 50000", "m=video 0")
     )
     assert reject_in_answer(answer, parse_offer_sections(SESSION + audio() + video())) == answer
+
+
+ANSWER = "\r\n".join([
+    "v=0", "o=- 1 1 IN IP4 0.0.0.0", "s=-", "t=0 0", "a=group:BUNDLE 0 1",
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111 96", "a=mid:0", "a=rtpmap:111 opus/48000/2",
+    "a=fmtp:111 minptime=10;useinbandfec=1", "a=rtpmap:96 VP8/90000",
+    "m=video 9 UDP/TLS/RTP/SAVPF 97 98 99", "a=mid:1", "a=sendrecv", "a=rtpmap:97 VP8/90000",
+    "a=rtpmap:98 rtx/90000", "a=fmtp:98 apt=97", "a=rtpmap:99 H264/90000",
+    "a=fmtp:99 packetization-mode=1;level-asymmetry-allowed=1;profile-level-id=42e01f",
+    "",
+])
+
+
+def test_the_answer_asks_the_browser_to_start_video_at_a_useful_bitrate() -> None:
+    changed = with_start_bitrate(ANSWER, 1500).split("\r\n")
+    # VP8 had no parameters: a line is added right after its rtpmap.
+    vp8 = changed.index("a=rtpmap:97 VP8/90000")
+    assert changed[vp8 + 1] == "a=fmtp:97 x-google-start-bitrate=1500"
+    assert ("a=fmtp:99 packetization-mode=1;level-asymmetry-allowed=1;"
+            "profile-level-id=42e01f;x-google-start-bitrate=1500") in changed
+    # Audio (even a video codec's name in an audio section) and rtx stay as they were.
+    assert "a=fmtp:111 minptime=10;useinbandfec=1" in changed
+    assert "a=fmtp:96 x-google-start-bitrate=1500" not in changed
+    assert "a=fmtp:98 apt=97" in changed
+    assert len(changed) == len(ANSWER.split("\r\n")) + 1
+    assert with_start_bitrate("v=0\r\n") == "v=0\r\n"
