@@ -29,10 +29,6 @@ UPCOMING_DAYS = 7
 UPCOMING_REFRESH_MS = 5 * 60 * 1000
 
 
-
-
-
-
 class ConsoleController(QObject):
     connectionChanged = Signal(bool)
     waitingChanged = Signal(list)
@@ -148,7 +144,7 @@ class ConsoleController(QObject):
         self._update_devices()
 
     def set_previewing(self, previewing: bool) -> None:
-        """Keep the camera and microphone open for the settings dialog's preview."""
+        """Keep the devices open for the settings dialog (preview, level, test tone)."""
         self.previewing = previewing
         self._update_devices()
 

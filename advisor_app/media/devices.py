@@ -59,9 +59,6 @@ def device_id(raw: QByteArray) -> str:
     return bytes(raw.data()).hex()
 
 
-
-
-
 def cameras() -> list[DeviceChoice]:
     found = [DeviceChoice(device_id(d.id()), d.description(), d.isDefault())
              for d in QMediaDevices.videoInputs()]
