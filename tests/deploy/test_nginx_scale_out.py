@@ -112,10 +112,7 @@ def test_a_video_consultation_through_nginx_on_two_instances(
     choose(page, video=True, see_advisor=True, show_me=True)
 
     remote_video_plays(page)
-    eventually(lambda: advisor.engine.peer is not None
-               and advisor.engine.peer.received.video_frames > 10
-               and advisor.engine.peer.received.audio_rms > 0.01,
-               what="the advisor decodes the customer's picture and sound")
+    advisor.receives_picture_and_sound("the advisor decodes the customer's picture and sound")
     send_chat(page, "Über nginx und zwei Server")
     advisor.wait_for(lambda e: e["type"] == "chat_message"
                      and e["line"]["text"] == "Über nginx und zwei Server")

@@ -17,7 +17,6 @@ from tests.web.conftest import BrowserProblems
 from tests.web.flow import (
     Advisor,
     choose,
-    eventually,
     open_join_page,
     pass_system_check,
     remote_video_plays,
@@ -82,10 +81,7 @@ def test_picture_and_sound_flow_through_coturn_when_relay_is_required(
     choose(page, video=True, see_advisor=True, show_me=True)
 
     remote_video_plays(page)
-    eventually(lambda: advisor.engine.peer is not None
-               and advisor.engine.peer.received.video_frames > 10
-               and advisor.engine.peer.received.audio_rms > 0.01,
-               what="the advisor decodes the customer's picture and sound")
+    advisor.receives_picture_and_sound("the advisor decodes the customer's picture and sound")
     expect(page.locator("#call-state")).to_have_text("Bild und Ton verbunden")
 
     # The page did as the server said, and the console offered relay candidates only.

@@ -66,6 +66,12 @@ class Advisor:
         waiting = self.run(self.engine.wait_for_customer())
         return self.run(self.engine.accept(waiting["id"]))
 
+    def receives_picture_and_sound(self, what: str) -> None:
+        """Wait until the engine has decoded the customer's video and hears their voice."""
+        eventually(lambda: self.engine.peer is not None
+                   and self.engine.peer.received.video_frames > 10
+                   and self.engine.peer.received.audio_rms > 0.01, what=what)
+
     def wait_for(self, condition: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
         return self.run(self.engine.wait_for(condition))
 

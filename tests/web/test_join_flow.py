@@ -187,10 +187,7 @@ def test_picture_and_sound_both_ways_survive_a_network_drop(
     remote_video_plays(page)
     expect(page.locator("#self-video")).to_be_visible()
     expect(page.locator("#call-state")).to_have_text("Bild und Ton verbunden")
-    eventually(lambda: advisor.engine.peer is not None
-               and advisor.engine.peer.received.video_frames > 10
-               and advisor.engine.peer.received.audio_rms > 0.01,
-               what="the advisor receives the customer's picture and sound")
+    advisor.receives_picture_and_sound("the advisor receives the customer's picture and sound")
     expect(page.locator("#quality")).to_have_attribute("data-bars", re.compile("[123]"))
     send_chat(page, "Ich sehe und höre Sie gut.")
     expect(chat_line(page, "Ich sehe und höre Sie gut.")).to_have_count(1)
