@@ -109,7 +109,7 @@ class FrameFanOut:
         for listener in list(self.listeners):
             listener(frame)
         for track in list(self._tracks):
-            track.offer(_shallow_copy(frame) if len(self._tracks) > 1 else frame)
+            track.offer(_copy_frame(frame) if len(self._tracks) > 1 else frame)
 
     def close(self) -> None:
         """End every subscribed track (their ``recv`` raises MediaStreamError)."""
@@ -117,7 +117,7 @@ class FrameFanOut:
             track.stop()
 
 
-def _shallow_copy(frame: Frame) -> Frame:
+def _copy_frame(frame: Frame) -> Frame:
     # Each track stamps its own pts/time_base, so readers need frames of their own;
     # the pixels are copied in C, which is cheap next to encoding them.
     copy: Frame
