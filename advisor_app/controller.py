@@ -16,11 +16,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from advisor_app.headless import HeadlessAdvisor
+from advisor_app.headless import AdvisorEvents, HeadlessAdvisor
+from advisor_app.media import AdvisorPeer
 from advisor_app.media.capture import AudioInput, AudioOutput, VideoInput
 from advisor_app.media.devices import DeviceSelection
 from advisor_app.net.rest import RestClient, ServerError
-from advisor_app.ui.models import appointments_from_rest
+from live_protocol import messages as m
+from live_protocol.states import ConnectionMode
+from live_protocol.views import AdvisorAppointmentView, ChatLine, VisitView
 
 log = logging.getLogger(__name__)
 
@@ -29,16 +32,20 @@ UPCOMING_DAYS = 7
 UPCOMING_REFRESH_MS = 5 * 60 * 1000
 
 
-class ConsoleController(QObject):
+def appointments(rows: list[dict[str, Any]]) -> list[AdvisorAppointmentView]:
+    """``GET /api/v1/appointments`` rows: the same shape as the waiting room's."""
+    return [AdvisorAppointmentView.model_validate(row) for row in rows]
+
+
+class ConsoleController(QObject, AdvisorEvents):
     connectionChanged = Signal(bool)
     waitingChanged = Signal(list)
     appointmentsChanged = Signal(list)
     upcomingChanged = Signal(list)
-    sessionChanged = Signal(dict)
+    sessionChanged = Signal(object)
     sessionEnded = Signal()
     chatReset = Signal(list)
-    chatLine = Signal(dict)
-    unreadChanged = Signal(int)
+    chatLine = Signal(object)
     messagesChanged = Signal(list)
     messageUpdated = Signal(dict)
     statsChanged = Signal(object)
@@ -66,9 +73,9 @@ class ConsoleController(QObject):
                                       video_source=self.camera.fanout.subscribe,
                                       audio_source=self.microphone.fanout.subscribe,
                                       on_video_frame=self.customerVideoFrame.emit,
-                                      on_audio_frame=self.speaker.play)
-        self.engine.listeners.append(self._on_event)
-        self.visit: dict[str, Any] | None = None
+                                      on_audio_frame=self.speaker.play,
+                                      events=self)
+        self.visit: VisitView | None = None
         self.microphone_enabled = True
         self.camera_enabled = True
         self.previewing = False
@@ -156,14 +163,14 @@ class ConsoleController(QObject):
 
     async def refresh_appointments(self) -> None:
         rows = await asyncio.to_thread(self.rest.get, "/api/v1/appointments", days=1)
-        self.appointmentsChanged.emit(appointments_from_rest(rows))
+        self.appointmentsChanged.emit(appointments(rows))
 
     async def refresh_upcoming(self) -> None:
         """The appointments of the next days (today's come live with the waiting room)."""
         tomorrow = (datetime.now().astimezone() + timedelta(days=1)).date()
         rows = await asyncio.to_thread(self.rest.get, "/api/v1/appointments",
                                        start=tomorrow.isoformat(), days=UPCOMING_DAYS)
-        self.upcomingChanged.emit(appointments_from_rest(rows))
+        self.upcomingChanged.emit(appointments(rows))
 
     async def refresh_messages(self) -> None:
         rows = await asyncio.to_thread(self.rest.get, "/api/v1/messages")
@@ -188,44 +195,44 @@ class ConsoleController(QObject):
         self.spawn(self.refresh_upcoming())
         return booked
 
-    # Events from the server -------------------------------------------------------
+    # Events from the server (the engine dispatches them: AdvisorEvents) ------------
 
-    def _on_event(self, event: dict[str, Any]) -> None:
-        match event.get("type"):
-            case "welcome":
-                self.connectionChanged.emit(True)
-                self.unreadChanged.emit(event.get("messages_unread", 0))
-                if event.get("session"):
-                    self._set_visit(event["session"])
-                    self.chatReset.emit(event.get("chat_history", []))
-            case "disconnected":
-                self.connectionChanged.emit(False)
-            case "waiting_room":
-                self.waitingChanged.emit(event.get("waiting", []))
-                self.appointmentsChanged.emit(event.get("appointments", []))
-                if event.get("session"):
-                    self._set_visit(event["session"])
-            case "accepted":
-                self._set_visit(event["visit"])
-                self.chatReset.emit([])
-            case "session_started":
-                self._set_visit(event["visit"])
-            case "chat_message":
-                self.chatLine.emit(event["line"])
-            case "signal" if self.engine.peer is not None:
-                self.engine.peer.set_microphone_enabled(self.microphone_enabled)
-                self.engine.peer.set_camera_enabled(self.camera_enabled)
-            case "ended":
-                self.visit = None
-                self._update_devices()
-                self.sessionEnded.emit()
-            case "messages_unread":
-                self.unreadChanged.emit(event.get("count", 0))
-                self.spawn(self.refresh_messages())
-            case "error":
-                self.problem.emit(str(event.get("message", "")))
+    def connected(self, welcome: m.AdvisorWelcome) -> None:
+        self.connectionChanged.emit(True)
 
-    def _set_visit(self, visit: dict[str, Any]) -> None:
+    def disconnected(self) -> None:
+        self.connectionChanged.emit(False)
+
+    def room_changed(self, room: m.WaitingRoom) -> None:
+        self.waitingChanged.emit(room.waiting)
+        self.appointmentsChanged.emit(room.appointments)
+        if room.session is not None:
+            self._set_visit(room.session)
+
+    def session_changed(self, visit: VisitView, chat: list[ChatLine] | None) -> None:
+        self._set_visit(visit)
+        if chat is not None:
+            self.chatReset.emit(chat)
+
+    def chat_line(self, line: ChatLine) -> None:
+        self.chatLine.emit(line)
+
+    def session_ended(self, ended: m.Ended) -> None:
+        self.visit = None
+        self._update_devices()
+        self.sessionEnded.emit()
+
+    def unread_changed(self, count: int) -> None:
+        self.spawn(self.refresh_messages())
+
+    def peer_started(self, peer: AdvisorPeer) -> None:
+        peer.set_microphone_enabled(self.microphone_enabled)
+        peer.set_camera_enabled(self.camera_enabled)
+
+    def refused(self, error: m.ErrorMessage) -> None:
+        self.problem.emit(error.message)
+
+    def _set_visit(self, visit: VisitView) -> None:
         self.visit = visit
         self.sessionChanged.emit(visit)
         self._update_devices()
@@ -237,8 +244,8 @@ class ConsoleController(QObject):
         the microphone and speaker for picture and sound, the camera only if the customer
         wants to see the advisor (black frames while the advisor has it switched off)."""
         visit = self.visit
-        video = bool(visit and visit.get("mode") == "video")
-        camera = video and bool(visit and visit.get("see_advisor"))
+        video = visit is not None and visit.mode == ConnectionMode.VIDEO
+        camera = video and visit is not None and visit.see_advisor
         for device, needed in ((self.microphone, video or self.previewing),
                                (self.speaker, video or self.previewing),
                                (self.camera, camera or self.previewing)):
@@ -253,8 +260,8 @@ class ConsoleController(QObject):
 
     def _own_frame(self, frame: Any) -> None:
         visit = self.visit
-        in_video_session = bool(visit and visit.get("mode") == "video"
-                                and visit.get("see_advisor"))
+        in_video_session = (visit is not None and visit.mode == ConnectionMode.VIDEO
+                            and visit.see_advisor)
         if in_video_session and not self.camera.blank:
             self.ownVideoFrame.emit(frame)
 

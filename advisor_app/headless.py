@@ -1,7 +1,10 @@
 """The advisor console without widgets: signs in, accepts a customer, answers the
 browser's offer with :class:`AdvisorPeer`, chats, ends.
 
-Tests and benchmarks drive it; the PySide6 console is built on the same pieces.
+Every server message is dispatched here, once (:meth:`HeadlessAdvisor._dispatch`): the
+engine keeps its own state and tells an :class:`AdvisorEvents` what changed. Tests and
+benchmarks drive the engine directly; the PySide6 console's controller is its
+:class:`AdvisorEvents`.
 """
 
 from __future__ import annotations
@@ -19,21 +22,52 @@ import av
 from aiortc import MediaStreamTrack, RTCIceServer
 
 from advisor_app.media import AdvisorPeer
-from advisor_app.net.live import AdvisorConnection
+from advisor_app.net.live import AdvisorConnection, AdvisorEvent, Disconnected
 from advisor_app.net.rest import RestClient, ServerError
+from live_protocol import messages as m
+from live_protocol.views import ChatLine, IceServer, VisitView
 
 log = logging.getLogger(__name__)
 
 EVENT_HISTORY = 500
 
 
-def rtc_ice_servers(entries: list[dict[str, Any]]) -> list[RTCIceServer]:
+class AdvisorEvents:
+    """What the engine tells the console; each method does nothing unless overridden."""
+
+    def connected(self, welcome: m.AdvisorWelcome) -> None:
+        """Signed in to the live connection (again): the whole state is in ``welcome``."""
+
+    def disconnected(self) -> None:
+        """The connection dropped; the engine reconnects by itself."""
+
+    def room_changed(self, room: m.WaitingRoom) -> None:
+        """Who waits, the current session, today's appointments."""
+
+    def session_changed(self, visit: VisitView, chat: list[ChatLine] | None) -> None:
+        """The current session began or changed; ``chat`` is its whole history when the
+        chat starts over (a new session, a reconnect), None when it carries on."""
+
+    def chat_line(self, line: ChatLine) -> None:
+        """A stored chat line of the current session (the advisor's own too)."""
+
+    def session_ended(self, ended: m.Ended) -> None:
+        """The current session ended."""
+
+    def unread_changed(self, count: int) -> None:
+        """How many left messages nobody marked handled."""
+
+    def peer_started(self, peer: AdvisorPeer) -> None:
+        """A new peer connection answered the browser's offer."""
+
+    def refused(self, error: m.ErrorMessage) -> None:
+        """The server refused something the advisor did."""
+
+
+def rtc_ice_servers(entries: list[IceServer]) -> list[RTCIceServer]:
     """The server's ``ice_servers`` list as aiortc objects (always explicit, even empty)."""
-    return [
-        RTCIceServer(urls=entry["urls"], username=entry.get("username"),
-                     credential=entry.get("credential"))
-        for entry in entries
-    ]
+    return [RTCIceServer(urls=entry.urls, username=entry.username, credential=entry.credential)
+            for entry in entries]
 
 
 class HeadlessAdvisor:
@@ -48,6 +82,7 @@ class HeadlessAdvisor:
         on_video_frame: Callable[[av.VideoFrame], None] | None = None,
         on_audio_frame: Callable[[av.AudioFrame], None] | None = None,
         rest: RestClient | None = None,
+        events: AdvisorEvents | None = None,
     ) -> None:
         """``rest`` may already be signed in (its token set): then ``password`` is unused."""
         self.rest = rest or RestClient(server_url)
@@ -57,16 +92,16 @@ class HeadlessAdvisor:
         self._audio_source = audio_source
         self._on_video_frame = on_video_frame
         self._on_audio_frame = on_audio_frame
-        self.listeners: list[Callable[[dict[str, Any]], None]] = []
+        self.observer = events or AdvisorEvents()
         self.connection: AdvisorConnection | None = None
-        self.ice_servers: list[dict[str, Any]] = []
+        self.ice_servers: list[IceServer] = []
         self.ice_transport_policy = "all"
         self.peer: AdvisorPeer | None = None
-        self.visit: dict[str, Any] | None = None
-        self.waiting: list[dict[str, Any]] = []
-        self.chat: list[dict[str, Any]] = []
+        self.visit: VisitView | None = None
+        self.waiting: list[VisitView] = []
+        self.chat: list[ChatLine] = []
         # The newest events, for wait_for; a console runs all day, so not all of them.
-        self.events: deque[dict[str, Any]] = deque(maxlen=EVENT_HISTORY)
+        self.events: deque[AdvisorEvent] = deque(maxlen=EVENT_HISTORY)
         self.event_count = 0
         self._changed = asyncio.Condition()
         self._pump: asyncio.Task[None] | None = None
@@ -78,49 +113,65 @@ class HeadlessAdvisor:
         self.connection = AdvisorConnection(self.rest.ws_url, self.rest.token)
         self.connection.start()
         self._pump = asyncio.create_task(self._read_events(), name="headless-advisor")
-        welcome = await self.wait_for(lambda e: e["type"] == "welcome")
-        self.ice_servers = welcome["ice_servers"]
-        self.ice_transport_policy = welcome.get("ice_transport_policy", "all")
+        await self.wait_for(lambda e: e.type == "welcome")
 
     async def _read_events(self) -> None:
         assert self.connection is not None
         while True:
             event = await self.connection.events.get()
             try:
-                await self._on_event(event)
+                await self._dispatch(event)
             except Exception:
-                log.exception("headless advisor could not handle %s", event.get("type"))
+                log.exception("the console could not handle %s", event.type)
             async with self._changed:
                 self.events.append(event)
                 self.event_count += 1
                 self._changed.notify_all()
-            for listener in self.listeners:
-                try:
-                    listener(event)
-                except Exception:
-                    log.exception("a listener failed on %s", event.get("type"))
 
-    async def _on_event(self, event: dict[str, Any]) -> None:
-        match event.get("type"):
-            case "welcome":
-                self.ice_servers = event.get("ice_servers", self.ice_servers)
-                self.visit = event.get("session")
-                self.chat = list(event.get("chat_history", []))
-            case "waiting_room":
-                self.waiting = event["waiting"]
-            case "accepted" | "session_started":
-                self.visit = event["visit"]
-            case "chat_message":
-                self.chat.append(event["line"])
-            case "signal" if event.get("description", {}).get("type") == "offer":
-                await self._answer(event["description"]["sdp"])
-            case "signal" if "candidate" in event and self.peer is not None:
-                candidate = event["candidate"]
-                await self.peer.add_remote_candidate(
-                    candidate["candidate"], candidate.get("sdpMid"),
-                    candidate.get("sdpMLineIndex"))
-            case "ended":
+    async def _dispatch(self, event: AdvisorEvent) -> None:
+        observer = self.observer
+        match event:
+            case m.AdvisorWelcome():
+                self.ice_servers = event.ice_servers
+                self.ice_transport_policy = event.ice_transport_policy
+                self.visit = event.session
+                self.chat = list(event.chat_history)
+                observer.connected(event)
+                if event.session is not None:
+                    observer.session_changed(event.session, self.chat)
+            case Disconnected():
+                observer.disconnected()
+            case m.WaitingRoom():
+                self.waiting = event.waiting
+                if event.session is not None:
+                    self.visit = event.session
+                observer.room_changed(event)
+            case m.Accepted():
+                self.visit = event.visit
+                self.chat = []
+                observer.session_changed(event.visit, [])
+            case m.SessionStarted():
+                self.visit = event.visit
+                observer.session_changed(event.visit, None)
+            case m.ChatPosted():
+                self.chat.append(event.line)
+                observer.chat_line(event.line)
+            case m.RelayedSignal(description=m.SessionDescription(type="offer", sdp=sdp)):
+                await self._answer(sdp)
+            case m.RelayedSignal(candidate=m.IceCandidate() as candidate):
+                if self.peer is not None:
+                    await self.peer.add_remote_candidate(
+                        candidate.candidate, candidate.sdpMid, candidate.sdpMLineIndex)
+            case m.Ended():
                 await self._close_peer()
+                self.visit = None
+                observer.session_ended(event)
+            case m.MessagesUnread():
+                observer.unread_changed(event.count)
+            case m.ErrorMessage():
+                observer.refused(event)
+            case _:
+                pass  # pong, and a description that is not an offer
 
     async def _answer(self, offer_sdp: str) -> None:
         """Answer the browser's offer; a new offer (renegotiation, reconnect) starts over."""
@@ -133,30 +184,34 @@ class HeadlessAdvisor:
                                 on_video_frame=self._on_video_frame,
                                 on_audio_frame=self._on_audio_frame)
         answer = await self.peer.answer(offer_sdp)
+        self.observer.peer_started(self.peer)
         assert self.visit is not None and self.connection is not None
-        await self.connection.send(type="signal", visit_id=self.visit["id"],
-                                   description={"type": "answer", "sdp": answer})
+        await self.connection.send(m.AdvisorSignal(
+            type="signal", visit_id=self.visit.id,
+            description=m.SessionDescription(type="answer", sdp=answer)))
 
     async def _refresh_turn_credentials(self) -> None:
         """TURN credentials expire (``VB_TURN_TTL_SECONDS``) and a console runs all day:
         fetch fresh ones before each answer. Without TURN there is nothing to refresh."""
-        if not any(entry.get("credential") for entry in self.ice_servers):
+        if not any(entry.credential for entry in self.ice_servers):
             return
         try:
-            self.ice_servers = await asyncio.to_thread(self.rest.get, "/api/v1/ice-servers")
+            rows = await asyncio.to_thread(self.rest.get, "/api/v1/ice-servers")
         except ServerError as problem:
             log.warning("could not refresh the TURN credentials: %s", problem.code)
+            return
+        self.ice_servers = [IceServer.model_validate(row) for row in rows]
 
     async def _close_peer(self) -> None:
         if self.peer is not None:
             await self.peer.close()
             self.peer = None
 
-    async def wait_for(self, condition: Callable[[dict[str, Any]], bool],
-                       timeout: float = 15.0, *, since: int = 0) -> dict[str, Any]:
+    async def wait_for(self, condition: Callable[[Any], bool],
+                       timeout: float = 15.0, *, since: int = 0) -> Any:
         """The first event that meets ``condition``, counting from event number ``since``
         (an earlier :attr:`event_count`)."""
-        async def find() -> dict[str, Any]:
+        async def find() -> AdvisorEvent:
             async with self._changed:
                 while True:
                     forgotten = self.event_count - len(self.events)
@@ -167,29 +222,29 @@ class HeadlessAdvisor:
 
         return await asyncio.wait_for(find(), timeout)
 
-    async def wait_for_customer(self, timeout: float = 15.0) -> dict[str, Any]:
-        event = await self.wait_for(lambda e: e["type"] == "waiting_room" and e["waiting"],
-                                    timeout)
-        first: dict[str, Any] = event["waiting"][0]
-        return first
+    async def wait_for_customer(self, timeout: float = 15.0) -> VisitView:
+        room: m.WaitingRoom = await self.wait_for(
+            lambda e: isinstance(e, m.WaitingRoom) and bool(e.waiting), timeout)
+        return room.waiting[0]
 
-    async def accept(self, visit_id: int) -> dict[str, Any]:
+    async def accept(self, visit_id: int) -> VisitView:
         assert self.connection is not None
         mark = self.event_count
-        await self.connection.send(type="accept", visit_id=visit_id)
-        reply = await self.wait_for(lambda e: e["type"] in ("accepted", "error"), since=mark)
-        if reply["type"] == "error":
-            raise RuntimeError(reply["message"])
-        return reply["visit"]  # type: ignore[no-any-return]
+        await self.connection.send(m.Accept(type="accept", visit_id=visit_id))
+        reply = await self.wait_for(lambda e: e.type in ("accepted", "error"), since=mark)
+        if isinstance(reply, m.ErrorMessage):
+            raise RuntimeError(reply.message)
+        accepted: m.Accepted = reply
+        return accepted.visit
 
     async def say(self, text: str) -> None:
         assert self.connection is not None and self.visit is not None
-        await self.connection.send(type="chat", visit_id=self.visit["id"], text=text,
-                                   client_id=uuid.uuid4().hex)
+        await self.connection.send(m.AdvisorChat(type="chat", visit_id=self.visit.id, text=text,
+                                                 client_id=uuid.uuid4().hex))
 
     async def end(self) -> None:
         assert self.connection is not None and self.visit is not None
-        await self.connection.send(type="end", visit_id=self.visit["id"])
+        await self.connection.send(m.AdvisorEnd(type="end", visit_id=self.visit.id))
 
     async def close(self) -> None:
         await self._close_peer()

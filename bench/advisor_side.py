@@ -154,12 +154,10 @@ class AutoAccept:
         self.probe = probe
         self.asked: set[int] = set()
 
-    def __call__(self, event: dict[str, Any]) -> None:
-        if event.get("type") == "accepted":
-            self.probe.accepted(event["visit"]["id"])
-        if event.get("type") != "waiting_room" or event.get("session") or not event["waiting"]:
+    def room(self, waiting: list[Any], in_session: bool) -> None:
+        if in_session or not waiting:
             return
-        visit_id = event["waiting"][0]["id"]
+        visit_id = waiting[0].id
         if visit_id not in self.asked:
             self.asked.add(visit_id)
             self.accept(visit_id)
@@ -196,11 +194,21 @@ async def serve_commands(probe: Probe, end: Any) -> None:
 
 
 async def run_engine(server: str, username: str, password: str, probe: Probe) -> None:
-    from advisor_app.headless import HeadlessAdvisor
+    from advisor_app.headless import AdvisorEvents, HeadlessAdvisor
 
-    engine = HeadlessAdvisor(server, username, password, on_video_frame=probe.decoded)
-    engine.listeners.append(AutoAccept(
-        lambda visit_id: asyncio.ensure_future(engine.accept(visit_id)), probe))
+    class Accepting(AdvisorEvents):
+        def __init__(self) -> None:
+            self.auto = AutoAccept(
+                lambda visit_id: asyncio.ensure_future(engine.accept(visit_id)), probe)
+
+        def room_changed(self, room: Any) -> None:
+            self.auto.room(room.waiting, room.session is not None)
+
+        def session_changed(self, visit: Any, chat: Any) -> None:
+            probe.accepted(visit.id)
+
+    engine = HeadlessAdvisor(server, username, password, on_video_frame=probe.decoded,
+                             events=Accepting())
     await engine.start()
 
     async def end() -> None:
@@ -249,8 +257,11 @@ def run_console(server: str, username: str, password: str, probe: Probe,
         assert controller is not None and window is not None
         customer_video.append(window.session_view.customer_video)
         controller.customerVideoFrame.connect(probe.decoded)
-        controller.engine.listeners.append(AutoAccept(controller.accept, probe))
-        await controller.engine.wait_for(lambda e: e["type"] == "welcome", 30)
+        auto = AutoAccept(controller.accept, probe)
+        controller.waitingChanged.connect(
+            lambda waiting: auto.room(waiting, controller.visit is not None))
+        controller.sessionChanged.connect(lambda visit: probe.accepted(visit.id))
+        await controller.engine.wait_for(lambda e: e.type == "welcome", 30)
 
         async def end() -> None:
             if controller.visit is not None:

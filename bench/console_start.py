@@ -44,7 +44,7 @@ def start_once(mode: str, env: dict[str, str]) -> dict[str, float]:
 
 
 WATCHED = ("advisor_app.app", "advisor_app.controller", "advisor_app.headless", "aiortc",
-           "av", "advisor_app.media.capture", "advisor_app.net.live", "server.live.protocol",
+           "av", "advisor_app.media.capture", "advisor_app.net.live", "live_protocol",
            "server.db.models", "requests", "keyring", "qasync", "PySide6.QtWidgets")
 
 

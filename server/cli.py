@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from server.accounts import service as accounts
-from server.booking import catalogue, service as booking, workflow
+from server.booking import catalogue, service as booking
 from server.booking.slots import WeeklyWindow
 from server.core import security
 from server.core.config import Settings, load_settings_or_exit
@@ -31,6 +31,7 @@ from server.db import migrate
 from server.db.models import Advisor, Role, Topic, utcnow
 from server.db.session import Database
 from server.operations.retention import run_retention
+from server.workflows import appointments as workflow
 
 log = logging.getLogger("videoberatung")
 

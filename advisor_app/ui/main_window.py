@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from advisor_app.ui.messages import MessagesView
 from advisor_app.ui.models import AppointmentModel, UpcomingModel, WaitingModel
 from advisor_app.ui.session_view import SessionView, plain_label
+from live_protocol.views import AdvisorAppointmentView, VisitView
 
 
 def _table(model: Any, stretch: int = 1) -> QTableView:
@@ -139,23 +140,23 @@ class MainWindow(QMainWindow):
 
     # Showing -----------------------------------------------------------------------
 
-    def set_waiting(self, rows: list[dict[str, Any]]) -> None:
+    def set_waiting(self, rows: list[VisitView]) -> None:
         known = self._known_waiting
         self.waiting.set_rows(rows)
         self._known_waiting = self.waiting.visit_ids()
         if known is not None:
             for row in rows:
-                if row["id"] not in known:
-                    self.customerStartedWaiting.emit(str(row.get("customer_name", "")))
+                if row.id not in known:
+                    self.customerStartedWaiting.emit(row.customer_name)
         self.waiting_title.setText(self.tr("Wartende Kunden ({count})").format(count=len(rows)))
         self._on_waiting_selection()
 
-    def set_appointments(self, rows: list[dict[str, Any]]) -> None:
+    def set_appointments(self, rows: list[AdvisorAppointmentView]) -> None:
         self.appointments.set_rows(rows)
         self.appointment_tabs.setTabText(
             0, self.tr("Heute ({count})").format(count=len(rows)))
 
-    def set_upcoming(self, rows: list[dict[str, Any]]) -> None:
+    def set_upcoming(self, rows: list[AdvisorAppointmentView]) -> None:
         self.upcoming.set_rows(rows)
         self.appointment_tabs.setTabText(
             1, self.tr("Nächste Tage ({count})").format(count=len(rows)))
@@ -169,7 +170,7 @@ class MainWindow(QMainWindow):
         self.connection_label.setText(self.tr("Verbunden") if connected
                                       else self.tr("Verbindung unterbrochen – verbinde neu …"))
 
-    def show_session(self, visit: dict[str, Any]) -> None:
+    def show_session(self, visit: VisitView) -> None:
         self.session_view.show_visit(visit)
         self.tabs.setCurrentWidget(self.session_view)
 
@@ -187,7 +188,7 @@ class MainWindow(QMainWindow):
 
     def selected_visit_id(self) -> int | None:
         rows = self.waiting_table.selectionModel().selectedRows()
-        return int(self.waiting.row_at(rows[0].row())["id"]) if rows else None
+        return self.waiting.row_at(rows[0].row()).id if rows else None
 
     def _on_waiting_selection(self, *_: QItemSelection) -> None:
         self.accept_button.setEnabled(self.selected_visit_id() is not None)

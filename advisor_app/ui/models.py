@@ -7,8 +7,7 @@ as plain text (item views never interpret rich text in DisplayRole).
 from __future__ import annotations
 
 import time
-from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -20,33 +19,38 @@ from PySide6.QtCore import (
 )
 
 from advisor_app.ui.texts import appointment_state_label, local_day, local_time, waited
+from live_protocol.states import Party
+from live_protocol.views import AdvisorAppointmentView, ChatLine, VisitView
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class _RowsModel(QAbstractTableModel):
-    """A table of dict rows; subclasses name the columns and render a cell."""
+Row = TypeVar("Row")
+
+
+class _RowsModel(QAbstractTableModel, Generic[Row]):
+    """A table of rows; subclasses name the columns and render a cell."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
+        self._rows: list[Row] = []
 
     def headers(self) -> list[str]:
         raise NotImplementedError
 
-    def cell(self, row: dict[str, Any], column: int) -> str:
+    def cell(self, row: Row, column: int) -> str:
         raise NotImplementedError
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+    def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def row_at(self, row: int) -> dict[str, Any]:
+    def row_at(self, row: int) -> Row:
         return self._rows[row]
 
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self) -> list[Row]:
         return list(self._rows)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -72,7 +76,7 @@ class _RowsModel(QAbstractTableModel):
         return None
 
 
-class AppointmentModel(_RowsModel):
+class AppointmentModel(_RowsModel[AdvisorAppointmentView]):
     """Today's appointments: time, customer, state (gebucht, wartet, …)."""
 
     def headers(self) -> list[str]:
@@ -80,14 +84,12 @@ class AppointmentModel(_RowsModel):
                 QCoreApplication.translate("AppointmentModel", "Kunde"),
                 QCoreApplication.translate("AppointmentModel", "Status")]
 
-    def cell(self, row: dict[str, Any], column: int) -> str:
+    def cell(self, row: AdvisorAppointmentView, column: int) -> str:
         if column == 0:
-            return local_time(row.get("starts_at"))
+            return local_time(row.starts_at)
         if column == 1:
-            customer = row.get("customer")
-            name = customer.get("name") if isinstance(customer, dict) else row.get("customer_name")
-            return str(name or "")
-        return appointment_state_label(str(row.get("state", "")))
+            return row.customer.name
+        return appointment_state_label(row.state)
 
 
 class UpcomingModel(AppointmentModel):
@@ -96,19 +98,13 @@ class UpcomingModel(AppointmentModel):
     def headers(self) -> list[str]:
         return [QCoreApplication.translate("AppointmentModel", "Tag"), *super().headers()]
 
-    def cell(self, row: dict[str, Any], column: int) -> str:
+    def cell(self, row: AdvisorAppointmentView, column: int) -> str:
         if column == 0:
-            return local_day(row.get("starts_at"))
+            return local_day(row.starts_at)
         return super().cell(row, column - 1)
 
 
-def appointments_from_rest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """REST ``/api/v1/appointments`` rows in the ``waiting_room`` shape."""
-    return [{"id": r["id"], "starts_at": r["starts_at"], "ends_at": r["ends_at"],
-             "state": r["state"], "customer_name": r["customer"]["name"]} for r in rows]
-
-
-class WaitingModel(_RowsModel):
+class WaitingModel(_RowsModel[VisitView]):
     """Customers waiting for this advisor, with a live waiting time (call :meth:`tick`)."""
 
     def __init__(self, parent: Any = None, clock: Any = time.time) -> None:
@@ -120,15 +116,14 @@ class WaitingModel(_RowsModel):
                 QCoreApplication.translate("WaitingModel", "Termin"),
                 QCoreApplication.translate("WaitingModel", "Wartet seit")]
 
-    def waiting_seconds(self, row: dict[str, Any]) -> float:
-        since = datetime.fromisoformat(row["waiting_since"]).timestamp()
-        return float(self._clock()) - since
+    def waiting_seconds(self, row: VisitView) -> float:
+        return float(self._clock()) - row.waiting_since.timestamp()
 
-    def cell(self, row: dict[str, Any], column: int) -> str:
+    def cell(self, row: VisitView, column: int) -> str:
         if column == 0:
-            return str(row.get("customer_name", ""))
+            return row.customer_name
         if column == 1:
-            start = row.get("appointment_start")
+            start = row.appointment_start
             return local_time(start) if start else QCoreApplication.translate(
                 "WaitingModel", "ohne Termin")
         return waited(self.waiting_seconds(row))
@@ -140,10 +135,10 @@ class WaitingModel(_RowsModel):
                                   [Qt.ItemDataRole.DisplayRole])
 
     def visit_ids(self) -> set[int]:
-        return {int(r["id"]) for r in self._rows}
+        return {r.id for r in self._rows}
 
 
-class MessageModel(_RowsModel):
+class MessageModel(_RowsModel[dict[str, Any]]):
     """Messages left by customers; the newest first, as the server sends them."""
 
     def headers(self) -> list[str]:
@@ -182,22 +177,22 @@ class ChatModel(QAbstractListModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._lines: list[dict[str, Any]] = []
+        self._lines: list[ChatLine] = []
         self.customer_name = ""
 
-    def set_lines(self, lines: list[dict[str, Any]]) -> None:
+    def set_lines(self, lines: list[ChatLine]) -> None:
         self.beginResetModel()
-        self._lines = sorted(lines, key=lambda line: line["id"])
+        self._lines = sorted(lines, key=lambda line: line.id)
         self.endResetModel()
 
-    def add_line(self, line: dict[str, Any]) -> None:
-        if any(existing["id"] == line["id"] for existing in self._lines):
+    def add_line(self, line: ChatLine) -> None:
+        if any(existing.id == line.id for existing in self._lines):
             return
         self.beginInsertRows(QModelIndex(), len(self._lines), len(self._lines))
         self._lines.append(line)
         self.endInsertRows()
 
-    def lines(self) -> list[dict[str, Any]]:
+    def lines(self) -> list[ChatLine]:
         return list(self._lines)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -208,9 +203,9 @@ class ChatModel(QAbstractListModel):
             return None
         line = self._lines[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            who = (QCoreApplication.translate("ChatModel", "Sie") if line["sender"] == "advisor"
+            who = (QCoreApplication.translate("ChatModel", "Sie") if line.sender == Party.ADVISOR
                    else self.customer_name or QCoreApplication.translate("ChatModel", "Kunde"))
-            return f"{local_time(line.get('sent_at'))}  {who}: {line['text']}"
+            return f"{local_time(line.sent_at)}  {who}: {line.text}"
         if role == ROW_ROLE:
             return line
         return None

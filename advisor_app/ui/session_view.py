@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import av
 from PySide6.QtCore import (
     QCoreApplication,
@@ -33,6 +31,8 @@ from advisor_app.ui.level_meter import LevelMeter
 from advisor_app.ui.models import ChatModel
 from advisor_app.ui.texts import consent_statements, local_time
 from advisor_app.ui.video import VideoWidget
+from live_protocol.states import ConnectionMode
+from live_protocol.views import VisitView
 
 
 def plain_label(text: str = "", object_name: str = "") -> QLabel:
@@ -86,7 +86,7 @@ class SessionView(QWidget):
         super().__init__(parent)
         self.setObjectName("session")
         self.chat_model = ChatModel(self)
-        self.visit: dict[str, Any] | None = None
+        self.visit: VisitView | None = None
 
         self.customer_video = VideoWidget(self.tr("Noch kein Gespräch"))
         self.own_video = VideoWidget(self.tr("Ihre Kamera"))
@@ -187,31 +187,32 @@ class SessionView(QWidget):
             self.chatRequested.emit(text)
             self.chat_input.clear()
 
-    def show_visit(self, visit: dict[str, Any] | None) -> None:
+    def show_visit(self, visit: VisitView | None) -> None:
         """Show ``visit`` (None: no session)."""
         self.visit = visit
         active = visit is not None
-        self.name.setText(visit["customer_name"] if visit else "–")
-        self.phone.setText(visit["customer_phone"] if visit else "–")
-        consent_at = visit.get("consent_at") if visit else None
+        self.name.setText(visit.customer_name if visit else "–")
+        self.phone.setText(visit.customer_phone if visit else "–")
+        consent_at = visit.consent_at if visit else None
         self.consent.setText(local_time(consent_at, with_date=True) if consent_at else "–")
         self.allowed.setText("\n".join(consent_statements(visit)) if visit else "–")
-        self.chat_model.customer_name = visit["customer_name"] if visit else ""
-        video = bool(visit and visit.get("mode") == "video")
+        self.chat_model.customer_name = visit.customer_name if visit else ""
+        video = visit is not None and visit.mode == ConnectionMode.VIDEO
+        sees_advisor = video and visit is not None and visit.see_advisor
         self.video_area.setVisible(video or not active)
         self.text_only_note.setVisible(active and not video)
-        self.own_video.setVisible(bool(video and visit and visit.get("see_advisor")))
+        self.own_video.setVisible(sees_advisor)
         self.mute_button.setEnabled(video)
         self.microphone_level.setVisible(video)
         if not video:
             self.microphone_level.show_level(0.0)
-        self.camera_button.setEnabled(bool(video and visit and visit.get("see_advisor")))
+        self.camera_button.setEnabled(sees_advisor)
         self.end_button.setEnabled(active)
         self.chat_input.setEnabled(active)
         self.send_button.setEnabled(active)
-        if video and visit and not visit.get("show_me"):
+        if video and visit is not None and not visit.show_me:
             self.customer_video.set_placeholder(self.tr("Der Kunde überträgt kein Bild."))
-        elif visit and visit.get("mode") is None:
+        elif visit is not None and visit.mode is None:
             self.customer_video.set_placeholder(self.tr("Der Kunde wählt die Verbindung …"))
         elif not active:
             self.customer_video.set_placeholder(self.tr("Noch kein Gespräch"))

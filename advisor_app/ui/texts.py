@@ -8,11 +8,12 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
 from advisor_app.net.rest import ServerError
+from live_protocol.states import ConnectionMode
+from live_protocol.views import VisitView
 
 
 def appointment_state_label(state: str) -> str:
@@ -70,36 +71,40 @@ def sign_in_input_problem(server_url: str, username: str, password: str) -> str 
     return None
 
 
-def consent_statements(visit: dict[str, Any]) -> list[str]:
+def consent_statements(visit: VisitView) -> list[str]:
     """What the customer allowed, in plain sentences."""
-    if visit.get("mode") == "text":
+    if visit.mode == ConnectionMode.TEXT:
         return [QCoreApplication.translate(
             "Texts", "Textgespräch: Der Kunde überträgt weder Bild noch Ton.")]
-    if visit.get("mode") != "video":
+    if visit.mode != ConnectionMode.VIDEO:
         return [QCoreApplication.translate("Texts", "Der Kunde wählt gerade die Verbindung.")]
     statements = []
-    if not visit.get("show_me"):
+    if not visit.show_me:
         statements.append(QCoreApplication.translate("Texts", "Der Kunde überträgt kein Bild."))
-    if not visit.get("see_advisor"):
+    if not visit.see_advisor:
         statements.append(QCoreApplication.translate("Texts", "Der Kunde möchte Sie nicht sehen."))
     if not statements:
         statements.append(QCoreApplication.translate("Texts", "Bild und Ton in beide Richtungen."))
     return statements
 
 
-def local_time(value: str | None, with_date: bool = False) -> str:
-    """An ISO instant from the server as local wall-clock time ("14:30")."""
+def _instant(value: datetime | str) -> datetime:
+    return (value if isinstance(value, datetime) else datetime.fromisoformat(value)).astimezone()
+
+
+def local_time(value: datetime | str | None, with_date: bool = False) -> str:
+    """An instant from the server (or its ISO text) as local wall-clock time ("14:30")."""
     if not value:
         return "–"
-    moment = datetime.fromisoformat(value).astimezone()
+    moment = _instant(value)
     return moment.strftime("%d.%m.%Y %H:%M" if with_date else "%H:%M")
 
 
-def local_day(value: str | None) -> str:
-    """An ISO instant from the server as a short local day ("Do 26.11.")."""
+def local_day(value: datetime | str | None) -> str:
+    """An instant from the server (or its ISO text) as a short local day ("Do 26.11.")."""
     if not value:
         return "–"
-    moment = datetime.fromisoformat(value).astimezone()
+    moment = _instant(value)
     weekdays = [QCoreApplication.translate("Texts", "Mo"),
                 QCoreApplication.translate("Texts", "Di"),
                 QCoreApplication.translate("Texts", "Mi"),

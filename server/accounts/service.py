@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.throttle import ThrottlePolicy, retry_after
 from server.core import security
-from server.core.audit import audit
 from server.core.errors import Conflict, InvalidInput, NotAuthenticated, Throttled
+from server.db.audit import audit
 from server.db.models import Advisor, AuthToken, Role, SignInFailure, utcnow
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")

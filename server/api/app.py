@@ -28,9 +28,9 @@ from server.booking.service import mark_missed
 from server.core.config import Settings
 from server.core.paths import CUSTOMER_WEB_DIR
 from server.db.models import utcnow
-from server.mail.reminders import send_due_reminders
 from server.operations.retention import retention_loop
 from server.services import Services
+from server.workflows.reminders import send_due_reminders
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,10 @@ from pydantic import (
     model_validator,
 )
 
+from live_protocol.views import AppointmentView, Language
 from server.booking.service import JoinState
 from server.core.validation import clean_name, normalise_phone
-from server.db.models import Advisor, Appointment, AppointmentState, Role, Topic
-
-Language = Literal["de", "en"]
+from server.db.models import Advisor, Role
 
 
 def _aware_utc(value: datetime) -> datetime:
@@ -141,22 +140,6 @@ class AvailabilityBody(StrictModel):
 # Topics -------------------------------------------------------------------------------
 
 
-class LocalisedName(BaseModel):
-    de: str
-    en: str
-
-
-class TopicOut(BaseModel):
-    id: int
-    slug: str
-    name: LocalisedName
-
-    @classmethod
-    def of(cls, topic: Topic) -> TopicOut:
-        return cls(id=topic.id, slug=topic.slug, name=LocalisedName(de=topic.name_de,
-                                                                    en=topic.name_en))
-
-
 class NewTopicRequest(StrictModel):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     name_de: str = Field(min_length=1, max_length=120)
@@ -197,64 +180,6 @@ class LegalTextOut(BaseModel):
 # Appointments -------------------------------------------------------------------------
 
 
-class AppointmentOut(BaseModel):
-    """What a customer may see of their appointment."""
-
-    starts_at: datetime
-    ends_at: datetime
-    state: AppointmentState
-    advisor_id: int
-    advisor_name: str
-    topic_id: int | None
-    topic: TopicOut | None
-    language: Language
-
-    @classmethod
-    def of(cls, appointment: Appointment) -> AppointmentOut:
-        return cls(
-            starts_at=appointment.starts_at,
-            ends_at=appointment.ends_at,
-            state=appointment.state,
-            advisor_id=appointment.advisor_id,
-            advisor_name=appointment.advisor.display_name,
-            topic_id=appointment.topic_id,
-            topic=TopicOut.of(appointment.topic) if appointment.topic else None,
-            language=appointment.language,
-        )
-
-
-class CustomerOut(BaseModel):
-    name: str
-    email: str
-    phone: str
-    language: Language
-
-
-class AdvisorAppointmentOut(AppointmentOut):
-    """What the advisor sees: the customer too."""
-
-    id: int
-    customer: CustomerOut
-    booked_by_advisor_id: int | None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, appointment: Appointment) -> AdvisorAppointmentOut:
-        customer = appointment.customer
-        return cls(
-            **AppointmentOut.of(appointment).model_dump(),
-            id=appointment.id,
-            customer=CustomerOut(
-                name=customer.name,
-                email=customer.email,
-                phone=customer.phone,
-                language=customer.language,
-            ),
-            booked_by_advisor_id=appointment.booked_by_advisor_id,
-            created_at=appointment.created_at,
-        )
-
-
 class CustomerFields(StrictModel):
     name: PersonName
     email: EmailStr = Field(max_length=254)
@@ -276,7 +201,7 @@ class PublicBookingRequest(CustomerFields):
 
 
 class PublicBookingResponse(BaseModel):
-    appointment: AppointmentOut
+    appointment: AppointmentView
     email: str
 
 
@@ -291,7 +216,7 @@ class RescheduleRequest(StrictModel):
 
 
 class ManageResponse(BaseModel):
-    appointment: AppointmentOut
+    appointment: AppointmentView
     can_cancel: bool
     can_reschedule: bool
 
@@ -300,14 +225,14 @@ class JoinStatus(BaseModel):
     """What the join link leads to. ``status``: ``early`` (not open yet), ``open``,
     ``over`` (too late), ``cancelled``."""
 
-    appointment: AppointmentOut
+    appointment: AppointmentView
     status: JoinState
     opens_at: datetime
     closes_at: datetime
 
 
 class AppointmentResponse(BaseModel):
-    appointment: AppointmentOut
+    appointment: AppointmentView
 
 
 class AppointmentsQuery(StrictModel):

@@ -9,8 +9,8 @@ import time
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from server.live import protocol as p
-from server.live.hub import LiveHub, Outbox
+from live_protocol import ErrorCode
+from server.live.hub import LiveHub, SendQueue
 from server.live.parties import AdvisorParty, BaseParty, CustomerParty
 from server.live.ratelimit import TokenBucket
 
@@ -30,18 +30,18 @@ async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) ->
                          burst=hub.settings.ws_burst)
     strikes = 0
     silence = hub.settings.heartbeat_seconds * 3
-    while not party.outbox.overflowed.is_set():
+    while not party.queue.overflowed.is_set():
         try:
             raw = await asyncio.wait_for(websocket.receive_text(), timeout=silence)
         except TimeoutError:
             await websocket.close(code=1001, reason="no heartbeat")
             return
         except KeyError:  # a binary frame: receive_text() finds no "text"
-            party.send(p.error("invalid_json", "send text frames with JSON"))
+            party.refuse(ErrorCode.INVALID_JSON, "send text frames with JSON")
             continue
         if not bucket.allow(time.monotonic()):
             strikes += 1
-            party.send(p.error("rate_limited", "too many messages; slow down"))
+            party.refuse(ErrorCode.RATE_LIMITED, "too many messages; slow down")
             if strikes > STRIKES_BEFORE_CLOSE:
                 await websocket.close(code=1008, reason="rate limit")
                 return
@@ -50,7 +50,7 @@ async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) ->
             keep_open = await party.handle(raw)
         except Exception:
             log.exception("live message failed")
-            party.send(p.error("internal", "something went wrong on our side; please retry"))
+            party.refuse(ErrorCode.INTERNAL, "something went wrong on our side; please retry")
             keep_open = True
         if not keep_open:
             await asyncio.sleep(0.05)  # let the error reach the client before closing
@@ -67,9 +67,9 @@ async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
         return
     try:
         await websocket.accept()
-        outbox = Outbox(websocket.send_text)
-        party = party_type(hub, outbox)
-        writer = asyncio.create_task(outbox.run())
+        queue = SendQueue(websocket.send_text)
+        party = party_type(hub, queue)
+        writer = asyncio.create_task(queue.run())
         hub.parties.add(party)
         try:
             await _receive_loop(websocket, party, hub)
@@ -77,7 +77,7 @@ async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
             pass
         finally:
             hub.parties.discard(party)
-            outbox.close()
+            queue.close()
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await writer

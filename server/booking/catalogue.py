@@ -9,8 +9,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.booking.slots import WeeklyWindow
-from server.core.audit import audit
 from server.core.errors import Conflict, InvalidInput
+from server.db.audit import audit
 from server.db.models import Advisor, AdvisorTopic, AvailabilityWindow, Topic
 
 

@@ -7,16 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.booking.slots import Interval, WeeklyWindow, free_slots, is_offered
+from server.booking.slots import Interval, WeeklyWindow, free_slots, is_offered, local_days
 from server.core import security
-from server.core.audit import audit
 from server.core.config import Settings
 from server.core.errors import Gone, InvalidInput, NotFound, SlotTaken
+from server.db.audit import audit
 from server.db.models import (
     AccessToken,
     Advisor,
@@ -30,7 +31,8 @@ from server.db.models import (
     utcnow,
 )
 
-LIVE_STATES = (
+# Appointments in these states hold their slot.
+OCCUPYING_STATES = (
     AppointmentState.BOOKED,
     AppointmentState.WAITING,
     AppointmentState.IN_SESSION,
@@ -89,13 +91,29 @@ async def bookable_advisors(
     return advisors
 
 
+async def appointments_of(
+    session: AsyncSession, advisor_ids: Sequence[int], first_day: date, days: int,
+    zone: ZoneInfo,
+) -> Sequence[Appointment]:
+    """The advisors' appointments from local day ``first_day`` on, in every state, in
+    order of their start."""
+    span = local_days(first_day, days, zone)
+    rows = await session.scalars(
+        select(Appointment)
+        .where(Appointment.advisor_id.in_(advisor_ids), Appointment.starts_at >= span.start,
+               Appointment.starts_at < span.end)
+        .order_by(Appointment.starts_at)
+    )
+    return rows.unique().all()
+
+
 async def busy_intervals(
     session: AsyncSession, advisor_id: int, start: datetime, end: datetime
 ) -> list[Interval]:
     rows = await session.execute(
         select(Appointment.starts_at, Appointment.ends_at).where(
             Appointment.advisor_id == advisor_id,
-            Appointment.state.in_(LIVE_STATES),
+            Appointment.state.in_(OCCUPYING_STATES),
             Appointment.starts_at < end,
             Appointment.ends_at > start,
         )
@@ -158,7 +176,7 @@ async def _ensure_free(
         select(Appointment.id)
         .where(
             Appointment.advisor_id == advisor_id,
-            Appointment.state.in_(LIVE_STATES),
+            Appointment.state.in_(OCCUPYING_STATES),
             Appointment.starts_at < slot.end,
             Appointment.ends_at > slot.start,
             Appointment.id != (ignore_id if ignore_id is not None else -1),

@@ -55,6 +55,12 @@ def local_instant(day: date, wall: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, wall, tzinfo=zone).replace(fold=0).astimezone(UTC)
 
 
+def local_days(first: date, days: int, zone: ZoneInfo) -> Interval:
+    """From the start of local day ``first`` to the start of the day ``days`` later."""
+    return Interval(local_instant(first, time(0), zone),
+                    local_instant(first + timedelta(days=days), time(0), zone))
+
+
 def window_interval(day: date, window: WeeklyWindow, zone: ZoneInfo) -> Interval:
     start = local_instant(day, window.start, zone)
     if window.end == time(0):

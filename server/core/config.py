@@ -17,10 +17,12 @@ import phonenumbers
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from live_protocol.messages import HEARTBEAT_SECONDS, IceTransportPolicy
+
 ENV_PREFIX = "VB_"
 
 Language = Literal["de", "en"]
-IceTransportPolicy = Literal["all", "relay"]
+
 
 
 class ConfigError(Exception):
@@ -85,7 +87,10 @@ class Settings(BaseSettings):
 
     grace_seconds: float = Field(60.0, gt=0, le=3600,
                                  description="how long a vanished customer keeps their place")
-    heartbeat_seconds: float = Field(15.0, gt=0, le=300)
+    heartbeat_seconds: float = Field(
+        HEARTBEAT_SECONDS, ge=1, le=300,
+        description="how often clients ping (told to them in welcome); 3 silent beats close",
+    )
     chat_max_chars: int = Field(2000, ge=100, le=4000)
     ws_messages_per_second: float = Field(10.0, gt=0, description="per live connection")
     ws_burst: float = Field(40.0, ge=1, description="messages a connection may send at once")

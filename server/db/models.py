@@ -30,14 +30,16 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Re-exported: most code knows the states as part of the models.
-from server.core.states import (
+from live_protocol.states import (
     AppointmentState as AppointmentState,
     ConnectionMode as ConnectionMode,
-    MailState as MailState,
     Party as Party,
+    VisitState as VisitState,
+)
+from server.core.states import (
+    MailState as MailState,
     Role as Role,
     TokenPurpose as TokenPurpose,
-    VisitState as VisitState,
 )
 
 NAMING_CONVENTION = {

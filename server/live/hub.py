@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
+from live_protocol.codec import as_payload
+from live_protocol.messages import Ended, ServerMessage
 from server.core.config import Settings
 from server.db.models import Party, utcnow
 from server.db.session import Database
-from server.live import service
+from server.live import presence, visits
 from server.live.bus import Bus, MissedMessages, Subscription
 from server.live.ratelimit import ConnectionCounter
 from server.live.room import RoomSnapshot, take_snapshot
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 ROOM_CHANNEL = "room"
 MESSAGES_CHANNEL = "messages"
-OUTBOX_LIMIT = 512
+SEND_QUEUE_LIMIT = 512
 MAX_CONNECTIONS_PER_ADDRESS = 20
 INSTANCE_HEARTBEAT = 5.0  # seconds; an instance silent for three beats is dead
 
@@ -39,8 +40,8 @@ def visit_channel(visit_id: int) -> str:
     return f"visit:{visit_id}"
 
 
-class Outbox:
-    """A connection's outgoing messages, written by their own task.
+class SendQueue:
+    """A connection's outgoing frames, written by their own task.
 
     The hub never waits for a slow client: when a client falls this far behind, the
     connection is closed and the client resumes from the database on reconnect.
@@ -48,12 +49,12 @@ class Outbox:
 
     def __init__(self, send_text: Callable[[str], Awaitable[None]]) -> None:
         self._send_text = send_text
-        self._queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(OUTBOX_LIMIT)
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue(SEND_QUEUE_LIMIT)
         self.overflowed = asyncio.Event()
 
-    def put(self, message: dict[str, Any]) -> None:
+    def put(self, frame: str) -> None:
         try:
-            self._queue.put_nowait(message)
+            self._queue.put_nowait(frame)
         except asyncio.QueueFull:
             self.overflowed.set()
 
@@ -62,14 +63,14 @@ class Outbox:
             self._queue.put_nowait(None)
 
     async def run(self) -> None:
-        while (message := await self._queue.get()) is not None:
-            await self._send_text(json.dumps(message, default=str, ensure_ascii=False))
+        while (frame := await self._queue.get()) is not None:
+            await self._send_text(frame)
 
 
 class LocalParty(Protocol):
     """What the hub needs of a connected customer or advisor."""
 
-    outbox: Outbox
+    queue: SendQueue
     me: Party
 
     @property
@@ -112,7 +113,7 @@ class LiveHub:
         self._tasks = []
         with contextlib.suppress(Exception):
             async with self.db.session() as session:
-                await service.instance_stopped(session, self.instance_id)
+                await presence.instance_stopped(session, self.instance_id)
 
     def connections(self) -> Counter[Party]:
         """This instance's open connections, by party."""
@@ -127,9 +128,9 @@ class LiveHub:
     async def messages_changed(self) -> None:
         await self.bus.publish(MESSAGES_CHANNEL, {"kind": "changed"})
 
-    async def to_visit(self, visit_id: int, payload: dict[str, Any]) -> None:
+    async def to_visit(self, visit_id: int, message: ServerMessage) -> None:
         """An event for both parties of a visit, wherever they are connected."""
-        await self.bus.publish(visit_channel(visit_id), payload)
+        await self.bus.publish(visit_channel(visit_id), as_payload(message))
 
     async def follow(self, *channels: str) -> Subscription:
         return await self.bus.subscribe(*channels)
@@ -183,12 +184,12 @@ class LiveHub:
             try:
                 async with self.db.session() as session:
                     now = utcnow()
-                    await service.instance_heartbeat(session, self.instance_id, now)
-                    orphans = await service.orphaned_to_disconnected(session, now, stale)
-                    gone = await service.abandon_vanished(session, now, grace)
+                    await presence.instance_heartbeat(session, self.instance_id, now)
+                    orphans = await presence.orphaned_to_disconnected(session, now, stale)
+                    gone = await visits.abandon_vanished(session, now, grace)
                 for visit_id in gone:
-                    await self.to_visit(visit_id, {"type": "ended", "visit_id": visit_id,
-                                                   "by": "system", "reason": "abandoned"})
+                    await self.to_visit(visit_id, Ended(visit_id=visit_id, by=Party.SYSTEM,
+                                                        reason="abandoned"))
                 if gone or orphans:
                     await self.room_changed()
             except Exception:

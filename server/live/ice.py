@@ -10,24 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from live_protocol.views import IceServer
 from server.core.config import Settings
-
-
-@dataclass(frozen=True)
-class IceServer:
-    urls: list[str]
-    username: str | None = None
-    credential: str | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        entry: dict[str, object] = {"urls": self.urls}
-        if self.username is not None:
-            entry["username"] = self.username
-            entry["credential"] = self.credential
-        return entry
 
 
 def turn_credentials(secret: str, who: str, expires_at: datetime) -> tuple[str, str]:

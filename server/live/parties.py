@@ -2,49 +2,58 @@
 
 Each party checks every message against the database (the visit may have changed on
 another instance), commits before it answers, then tells the other side over the bus.
+Every message sent is a model of :mod:`live_protocol.messages`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from live_protocol import PROTOCOL_VERSION, ErrorCode, ProtocolError, messages as m
+from live_protocol.codec import encode, parse_advisor_message, parse_customer_message
+from live_protocol.views import AdvisorIdentity, IceServer
 from server.accounts.service import advisor_for_token
-from server.api.schemas import AppointmentOut, TopicOut
+from server.booking.views import appointment_view, topic_view
 from server.core.errors import DomainError, Forbidden
 from server.db.models import Advisor, ConnectionMode, Party, Visit, VisitState, utcnow
-from server.live import protocol as p, service
+from server.live import inbox, presence, visits
 from server.live.bus import BusMessage, Subscription
-from server.live.hub import LiveHub, Outbox, visit_channel
+from server.live.hub import LiveHub, SendQueue, visit_channel
 from server.live.ice import ice_servers
 from server.live.room import RoomSnapshot
 
 log = logging.getLogger(__name__)
 
 SESSION_STATES = (VisitState.OFFERED, VisitState.ACTIVE)
+ClientMessage = m.CustomerToServer | m.AdvisorToServer
 
 
 class BaseParty:
-    """Shared plumbing: the bus subscription that feeds this connection's outbox."""
+    """Shared plumbing: the bus subscription that feeds this connection's send queue."""
 
     me: Party
 
-    def __init__(self, hub: LiveHub, outbox: Outbox) -> None:
+    def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
         self.hub = hub
-        self.outbox = outbox
+        self.queue = queue
         self.subscription: Subscription | None = None
         self._forwarder: asyncio.Task[None] | None = None
-        self._last_room: dict[str, Any] | None = None
+        self._last_room: m.ServerMessage | None = None
         self.authenticated = False
 
-    def send(self, message: dict[str, Any]) -> None:
-        if message.get("type") == "error":
-            self.hub.counters.websocket_error(str(message.get("code")))
-        self.outbox.put(message)
+    def send(self, message: m.ServerMessage) -> None:
+        if isinstance(message, m.ErrorMessage):
+            self.hub.counters.websocket_error(message.code)
+        self.queue.put(encode(message))
+
+    def refuse(self, code: ErrorCode, text: str, in_reply_to: str | None = None) -> None:
+        self.send(m.ErrorMessage(code=code, message=text, in_reply_to=in_reply_to))
 
     @property
     def advisor_id(self) -> int | None:
@@ -55,12 +64,15 @@ class BaseParty:
 
     def on_room(self, snapshot: RoomSnapshot) -> None:
         view = self.room_view(snapshot)
-        if view and view != self._last_room:
+        if view is not None and view != self._last_room:
             self._last_room = view
             self.send(view)
 
-    def room_view(self, snapshot: RoomSnapshot) -> dict[str, Any] | None:
+    def room_view(self, snapshot: RoomSnapshot) -> m.ServerMessage | None:
         raise NotImplementedError
+
+    def ice(self, who: str) -> list[IceServer]:
+        return ice_servers(self.hub.settings, who, utcnow())
 
     async def follow(self, *channels: str) -> None:
         if self.subscription is None:
@@ -77,40 +89,42 @@ class BaseParty:
             # The bus lost this subscriber (overflow, Redis gone): close the connection so
             # the client reconnects and resumes from the database.
             log.warning("live events lost for a connection; closing it to resync")
-            self.outbox.overflowed.set()
+            self.queue.overflowed.set()
 
     def on_bus(self, message: BusMessage) -> None:
+        """Forward a visit's event; it was written by :meth:`LiveHub.to_visit` from a
+        protocol model, so it goes out as it came."""
         payload = message.payload
         if payload.get("type") == "signal" and payload.get("from") == self.me.value:
             return  # our own offer/answer/candidate
-        self.send(payload)
+        self.queue.put(json.dumps(payload, ensure_ascii=False))
 
     async def handle(self, raw: str) -> bool:
         """Act on one client message. False means: close the connection."""
         try:
             message = self.parse(raw)
-        except p.ProtocolError as problem:
-            self.send(p.error(problem.code, problem.message, problem.in_reply_to))
+        except ProtocolError as problem:
+            self.send(problem.as_message())
             return self.authenticated  # garbage before hello ends the connection
         if not self.authenticated and message.type != "hello":
-            self.send(p.error("hello_first", "the first message must be hello", message.type))
+            self.refuse(ErrorCode.HELLO_FIRST, "the first message must be hello", message.type)
             return False
         if self.authenticated and message.type == "hello":
-            self.send(p.error("already_greeted", "hello was already sent", "hello"))
+            self.refuse(ErrorCode.ALREADY_GREETED, "hello was already sent", "hello")
             return True
         if message.type == "ping":
             await self.on_ping()
-            self.send({"type": "pong"})
+            self.send(m.Pong())
             return True
         try:
             async with self.hub.db.session() as session:
                 await self.dispatch(session, message)
         except DomainError as problem:
-            self.send(p.error(problem.code, problem.message, message.type))
+            self.refuse(ErrorCode(problem.code), problem.message, message.type)
             return self.authenticated
         return True
 
-    def parse(self, raw: str) -> Any:
+    def parse(self, raw: str) -> ClientMessage:
         raise NotImplementedError
 
     async def dispatch(self, session: AsyncSession, message: Any) -> None:
@@ -129,36 +143,42 @@ class BaseParty:
 
 
 class UnsupportedProtocol(DomainError):
-    code = "unsupported_protocol"
+    code = ErrorCode.UNSUPPORTED_PROTOCOL.value
 
 
 class WrongStep(DomainError):
     """A message that does not fit where the conversation is."""
 
-    code = "wrong_step"
+    code = ErrorCode.WRONG_STEP.value
     status = 409
 
 
 def _check_protocol(version: int) -> None:
-    if version != p.PROTOCOL_VERSION:
-        raise UnsupportedProtocol(f"this server speaks protocol {p.PROTOCOL_VERSION}")
+    if version != PROTOCOL_VERSION:
+        raise UnsupportedProtocol(f"this server speaks protocol {PROTOCOL_VERSION}")
+
+
+def relayed(visit_id: int, sender: Party,
+            message: m.CustomerSignal | m.AdvisorSignal) -> m.RelayedSignal:
+    return m.RelayedSignal(visit_id=visit_id, sender=sender, description=message.description,
+                           candidate=message.candidate)
 
 
 class CustomerParty(BaseParty):
     me = Party.CUSTOMER
 
-    def __init__(self, hub: LiveHub, outbox: Outbox) -> None:
-        super().__init__(hub, outbox)
-        self.entry: service.Entry | None = None
+    def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
+        super().__init__(hub, queue)
+        self.entry: visits.Entry | None = None
         self.visit_id: int | None = None
 
-    def parse(self, raw: str) -> Any:
-        return p.parse_customer_message(raw)
+    def parse(self, raw: str) -> ClientMessage:
+        return parse_customer_message(raw)
 
-    def room_view(self, snapshot: RoomSnapshot) -> dict[str, Any] | None:
+    def room_view(self, snapshot: RoomSnapshot) -> m.ServerMessage | None:
         if self.visit_id is None:
             return None
-        return snapshot.customer_status(self.visit_id) or None
+        return snapshot.customer_status(self.visit_id)
 
     async def _visit(self, session: AsyncSession) -> Visit:
         if self.visit_id is None:
@@ -167,106 +187,92 @@ class CustomerParty(BaseParty):
         assert visit is not None
         return visit
 
-    def _ice(self) -> list[dict[str, object]]:
+    def _welcome(self, step: Literal["sign_in", "visit"], **content: Any) -> m.CustomerWelcome:
         who = f"visit-{self.visit_id}" if self.visit_id else "customer"
-        return [s.as_dict() for s in ice_servers(self.hub.settings, who, utcnow())]
+        return m.CustomerWelcome(
+            heartbeat_seconds=self.hub.settings.heartbeat_seconds, step=step,
+            ice_servers=self.ice(who),
+            ice_transport_policy=self.hub.settings.ice_transport_policy, **content)
 
-    async def dispatch(self, session: AsyncSession, message: Any) -> None:
+    async def dispatch(self, session: AsyncSession, message: m.CustomerToServer) -> None:
         match message:
-            case p.CustomerHello():
+            case m.CustomerHello():
                 await self._hello(session, message)
-            case p.SignIn():
+            case m.SignIn():
                 await self._sign_in(session, message)
-            case p.LeaveMessage():
+            case m.LeaveMessage():
                 visit = await self._visit(session)
-                left = await service.leave_message(session, visit, message.text, message.phone,
-                                                   self.hub.settings.chat_max_chars)
+                left = await inbox.leave_message(session, visit, message.text, message.phone,
+                                                 self.hub.settings.chat_max_chars)
                 await session.commit()
-                self.send({"type": "message_received", "message_id": left.id})
+                self.send(m.MessageReceived(message_id=left.id))
                 await self.hub.room_changed()
                 await self.hub.messages_changed()
-            case p.GiveUp() | p.End():
+            case m.GiveUp() | m.End():
                 visit = await self._visit(session)
-                ended = await service.end(session, visit.id, Party.CUSTOMER)
+                ended = await visits.end(session, visit.id, Party.CUSTOMER)
                 await session.commit()
                 if ended is not None:
-                    await self.hub.to_visit(visit.id, {"type": "ended", "visit_id": visit.id,
-                                                       "by": "customer"})
+                    await self.hub.to_visit(visit.id, m.Ended(visit_id=visit.id,
+                                                              by=Party.CUSTOMER))
                     await self.hub.room_changed()
-            case p.ChooseConnection():
-                visit = await service.choose_connection(
+            case m.ChooseConnection():
+                visit = await visits.choose_connection(
                     session, await self._visit(session), message.mode, message.see_advisor,
                     message.show_me)
                 await session.commit()
-                await self.hub.to_visit(visit.id, {
-                    "type": "session_started",
-                    "visit": service.visit_view(visit).model_dump(mode="json"),
-                })
+                await self.hub.to_visit(visit.id,
+                                        m.SessionStarted(visit=visits.visit_view(visit)))
                 await self.hub.room_changed()
-            case p.CustomerChat():
-                line = await service.add_chat(session, await self._visit(session), Party.CUSTOMER,
-                                              message.text, message.client_id,
-                                              self.hub.settings.chat_max_chars)
+            case m.CustomerChat():
+                line = await visits.add_chat(session, await self._visit(session),
+                                             Party.CUSTOMER, message.text, message.client_id,
+                                             self.hub.settings.chat_max_chars)
                 await session.commit()
-                await self.hub.to_visit(line.visit_id, {"type": "chat_message",
-                                                        "line": line.model_dump(mode="json")})
-            case p.CustomerSignal():
+                await self.hub.to_visit(line.visit_id, m.ChatPosted(line=line))
+            case m.CustomerSignal():
                 visit = await self._visit(session)
                 if visit.state != VisitState.ACTIVE or visit.mode != ConnectionMode.VIDEO:
                     raise WrongStep("picture and sound were not chosen for this conversation")
-                await self.hub.to_visit(visit.id, signal_payload(visit.id, Party.CUSTOMER,
-                                                                 message))
-            case p.Rate():
-                await service.rate(session, await self._visit(session), message.stars)
+                await self.hub.to_visit(visit.id, relayed(visit.id, Party.CUSTOMER, message))
+            case m.Rate():
+                await visits.rate(session, await self._visit(session), message.stars)
                 await session.commit()
-                self.send({"type": "rated", "stars": message.stars})
+                self.send(m.Rated(stars=message.stars))
 
-    async def _hello(self, session: AsyncSession, hello: p.CustomerHello) -> None:
+    async def _hello(self, session: AsyncSession, hello: m.CustomerHello) -> None:
         _check_protocol(hello.protocol)
         given = [x for x in (hello.join_token, hello.visit_token, hello.topic_id) if x]
         if len(given) != 1:
             raise WrongStep("give exactly one of join_token, visit_token or topic_id")
         if hello.visit_token:
-            visit = await service.visit_for_token(session, hello.visit_token)
+            visit = await visits.visit_for_token(session, hello.visit_token)
             self.visit_id = visit.id
             self.authenticated = True
             if visit.state in SESSION_STATES or visit.state == VisitState.WAITING:
-                await service.set_connected(session, visit.id, self.hub.instance_id)
+                await presence.set_connected(session, visit.id, self.hub.instance_id)
                 await session.commit()
                 await self.follow(visit_channel(visit.id))
-            self.send({
-                "type": "welcome", "protocol": p.PROTOCOL_VERSION, "step": "visit",
-                "visit": service.visit_view(visit).model_dump(mode="json"),
-                "chat_history": [line.model_dump(mode="json")
-                                 for line in await service.chat_history(session, visit.id)],
-                "ice_servers": self._ice(),
-                "ice_transport_policy": self.hub.settings.ice_transport_policy,
-            })
+            self.send(self._welcome("visit", visit=visits.visit_view(visit),
+                                    chat_history=await visits.chat_history(session, visit.id)))
             await self.hub.room_changed()
             return
-        now = utcnow()
         if hello.join_token:
-            self.entry = await service.entry_for_join_token(session, self.hub.settings,
-                                                            hello.join_token, now)
+            self.entry = await visits.entry_for_join_token(session, self.hub.settings,
+                                                           hello.join_token, utcnow())
         else:
             assert hello.topic_id is not None
-            self.entry = await service.entry_for_topic(session, hello.topic_id)
+            self.entry = await visits.entry_for_topic(session, hello.topic_id)
         self.authenticated = True
-        appointment = self.entry.appointment
-        self.send({
-            "type": "welcome", "protocol": p.PROTOCOL_VERSION, "step": "sign_in",
-            "appointment": AppointmentOut.of(appointment).model_dump(mode="json")
-            if appointment else None,
-            "topic": TopicOut.of(self.entry.topic).model_dump(mode="json")
-            if self.entry.topic else None,
-            "ice_servers": self._ice(),
-            "ice_transport_policy": self.hub.settings.ice_transport_policy,
-        })
+        appointment, topic = self.entry.appointment, self.entry.topic
+        self.send(self._welcome(
+            "sign_in", appointment=appointment_view(appointment) if appointment else None,
+            topic=topic_view(topic) if topic else None))
 
-    async def _sign_in(self, session: AsyncSession, message: p.SignIn) -> None:
+    async def _sign_in(self, session: AsyncSession, message: m.SignIn) -> None:
         if self.entry is None or self.visit_id is not None:
             raise WrongStep("already signed in" if self.visit_id else "say hello first")
-        visit, token = await service.sign_in(
+        visit, token = await visits.sign_in(
             session, self.hub.settings, self.entry, name=message.name, phone=message.phone,
             language=message.language, consent=message.consent,
             instance_id=self.hub.instance_id,
@@ -274,8 +280,7 @@ class CustomerParty(BaseParty):
         await session.commit()
         self.visit_id = visit.id
         await self.follow(visit_channel(visit.id))
-        self.send({"type": "signed_in", "visit_token": token,
-                   "visit": service.visit_view(visit).model_dump(mode="json")})
+        self.send(m.SignedIn(visit_token=token, visit=visits.visit_view(visit)))
         await self.hub.room_changed()
 
     async def close(self) -> None:
@@ -284,32 +289,23 @@ class CustomerParty(BaseParty):
             return
         # The customer keeps their place for the grace period (a reload, a network drop).
         async with self.hub.db.session() as session:
-            await service.set_disconnected(session, self.visit_id, utcnow())
+            await presence.set_disconnected(session, self.visit_id, utcnow())
         await self.hub.room_changed()
-
-
-def signal_payload(visit_id: int, sender: Party, message: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {"type": "signal", "visit_id": visit_id, "from": sender.value}
-    if message.description is not None:
-        payload["description"] = message.description.model_dump()
-    if message.candidate is not None:
-        payload["candidate"] = message.candidate.model_dump()
-    return payload
 
 
 class AdvisorParty(BaseParty):
     me = Party.ADVISOR
 
-    def __init__(self, hub: LiveHub, outbox: Outbox) -> None:
-        super().__init__(hub, outbox)
+    def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
+        super().__init__(hub, queue)
         self.advisor: Advisor | None = None
         self.connection_id: str | None = None
         self._unread_task: asyncio.Task[None] | None = None
 
-    def parse(self, raw: str) -> Any:
-        return p.parse_advisor_message(raw)
+    def parse(self, raw: str) -> ClientMessage:
+        return parse_advisor_message(raw)
 
-    def room_view(self, snapshot: RoomSnapshot) -> dict[str, Any] | None:
+    def room_view(self, snapshot: RoomSnapshot) -> m.ServerMessage | None:
         return snapshot.advisor_view(self.advisor.id) if self.advisor else None
 
     @property
@@ -324,8 +320,8 @@ class AdvisorParty(BaseParty):
         assert self.advisor is not None
         async with self.hub.db.session() as session:
             advisor = await session.merge(self.advisor, load=True)
-            count = await service.unread_count(session, advisor)
-        self.send({"type": "messages_unread", "count": count})
+            count = await inbox.unread_count(session, advisor)
+        self.send(m.MessagesUnread(count=count))
 
     async def _own_visit(self, session: AsyncSession, visit_id: int) -> Visit:
         assert self.advisor is not None
@@ -336,49 +332,46 @@ class AdvisorParty(BaseParty):
             raise Forbidden("this is not one of your current conversations")
         return visit
 
-    async def dispatch(self, session: AsyncSession, message: Any) -> None:
+    async def dispatch(self, session: AsyncSession, message: m.AdvisorToServer) -> None:
         match message:
-            case p.AdvisorHello():
+            case m.AdvisorHello():
                 await self._hello(session, message)
-            case p.Accept():
+            case m.Accept():
                 assert self.advisor is not None
                 advisor = await session.merge(self.advisor, load=True)
-                visit = await service.accept(session, advisor, message.visit_id)
+                visit = await visits.accept(session, advisor, message.visit_id)
                 await session.commit()
                 await self.follow(visit_channel(visit.id))
-                view = service.visit_view(visit, (await service.consent_times(
-                    session, [visit.id]))[visit.id]).model_dump(mode="json")
-                self.send({"type": "accepted", "visit": view})
-                await self.hub.to_visit(visit.id, {"type": "offered", "visit": view})
+                view = visits.visit_view(visit, (await visits.consent_times(
+                    session, [visit.id]))[visit.id])
+                self.send(m.Accepted(visit=view))
+                await self.hub.to_visit(visit.id, m.Offered(visit=view))
                 await self.hub.room_changed()
-            case p.AdvisorChat():
+            case m.AdvisorChat():
                 visit = await self._own_visit(session, message.visit_id)
-                line = await service.add_chat(session, visit, Party.ADVISOR, message.text,
-                                              message.client_id, self.hub.settings.chat_max_chars)
+                line = await visits.add_chat(session, visit, Party.ADVISOR, message.text,
+                                             message.client_id, self.hub.settings.chat_max_chars)
                 await session.commit()
-                await self.hub.to_visit(visit.id, {"type": "chat_message",
-                                                   "line": line.model_dump(mode="json")})
-            case p.AdvisorSignal():
+                await self.hub.to_visit(visit.id, m.ChatPosted(line=line))
+            case m.AdvisorSignal():
                 visit = await self._own_visit(session, message.visit_id)
                 if visit.state != VisitState.ACTIVE or visit.mode != ConnectionMode.VIDEO:
                     raise WrongStep("the customer did not choose picture and sound")
-                await self.hub.to_visit(visit.id, signal_payload(visit.id, Party.ADVISOR,
-                                                                 message))
-            case p.AdvisorEnd():
+                await self.hub.to_visit(visit.id, relayed(visit.id, Party.ADVISOR, message))
+            case m.AdvisorEnd():
                 visit = await self._own_visit(session, message.visit_id)
-                await service.end(session, visit.id, Party.ADVISOR)
+                await visits.end(session, visit.id, Party.ADVISOR)
                 await session.commit()
-                await self.hub.to_visit(visit.id, {"type": "ended", "visit_id": visit.id,
-                                                   "by": "advisor"})
+                await self.hub.to_visit(visit.id, m.Ended(visit_id=visit.id, by=Party.ADVISOR))
                 await self.hub.room_changed()
 
-    async def _hello(self, session: AsyncSession, hello: p.AdvisorHello) -> None:
+    async def _hello(self, session: AsyncSession, hello: m.AdvisorHello) -> None:
         _check_protocol(hello.protocol)
         advisor = await advisor_for_token(session, hello.token)
-        self.connection_id = await service.register_connection(session, advisor.id)
-        current = await service.current_session_of(session, advisor.id)
-        history = await service.chat_history(session, current.id) if current else []
-        unread = await service.unread_count(session, advisor)
+        self.connection_id = await presence.register_connection(session, advisor.id)
+        current = await visits.current_session_of(session, advisor.id)
+        history = await visits.chat_history(session, current.id) if current else []
+        unread = await inbox.unread_count(session, advisor)
         await session.commit()
         self.advisor = advisor
         self.authenticated = True
@@ -386,22 +379,20 @@ class AdvisorParty(BaseParty):
         if current is not None:
             channels.append(visit_channel(current.id))
         await self.follow(*channels)
-        self.send({
-            "type": "welcome", "protocol": p.PROTOCOL_VERSION,
-            "advisor": {"id": advisor.id, "display_name": advisor.display_name},
-            "session": service.visit_view(current).model_dump(mode="json") if current else None,
-            "chat_history": [line.model_dump(mode="json") for line in history],
-            "messages_unread": unread,
-            "ice_servers": [s.as_dict() for s in ice_servers(
-                self.hub.settings, f"advisor-{advisor.id}", utcnow())],
-            "ice_transport_policy": self.hub.settings.ice_transport_policy,
-        })
+        self.send(m.AdvisorWelcome(
+            heartbeat_seconds=self.hub.settings.heartbeat_seconds,
+            advisor=AdvisorIdentity(id=advisor.id, display_name=advisor.display_name),
+            session=visits.visit_view(current) if current else None,
+            chat_history=history, messages_unread=unread,
+            ice_servers=self.ice(f"advisor-{advisor.id}"),
+            ice_transport_policy=self.hub.settings.ice_transport_policy,
+        ))
         await self.hub.room_changed()  # the advisor is online now
 
     async def on_ping(self) -> None:
         if self.connection_id is not None:
             async with self.hub.db.session() as session:
-                await service.touch_connection(session, self.connection_id)
+                await presence.touch_connection(session, self.connection_id)
 
     async def close(self) -> None:
         await super().close()
@@ -410,5 +401,5 @@ class AdvisorParty(BaseParty):
         if self.connection_id is None:
             return
         async with self.hub.db.session() as session:
-            await service.drop_connection(session, self.connection_id)
+            await presence.drop_connection(session, self.connection_id)
         await self.hub.room_changed()

@@ -36,11 +36,14 @@ def queue_for_advisor(
     waiting: Sequence[WaitingVisit], advisor_id: int, topic_ids: frozenset[int]
 ) -> list[WaitingVisit]:
     """Everyone this advisor may accept, in the order they should be served."""
-    mine = [
-        v for v in waiting
-        if v.advisor_id == advisor_id or (v.advisor_id is None and v.topic_id in topic_ids)
-    ]
+    mine = [v for v in waiting if serves(advisor_id, topic_ids, v.advisor_id, v.topic_id)]
     return sorted(mine, key=_order_key)
+
+
+def serves(advisor_id: int, advisor_topics: frozenset[int], owner_id: int | None,
+           topic_id: int | None) -> bool:
+    """An advisor serves their own customers (``owner_id``) and nobody's of their topics."""
+    return owner_id == advisor_id or (owner_id is None and topic_id in advisor_topics)
 
 
 LineKey = tuple[str, int | None]

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.config import Settings
 from server.db.models import ConnectionMode, MailState, OutgoingMail, Party, Visit, VisitState
-from server.live.service import online_advisors
+from server.live.presence import online_advisors
 from server.live.visit_state import LIVE_STATES
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"

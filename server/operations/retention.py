@@ -27,8 +27,8 @@ from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from server.core.audit import audit
 from server.core.config import Settings
+from server.db.audit import audit
 from server.db.models import (
     AccessToken,
     Appointment,

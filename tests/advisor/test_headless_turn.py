@@ -7,6 +7,7 @@ from typing import Any
 
 from advisor_app.headless import HeadlessAdvisor
 from advisor_app.net.rest import ServerError
+from live_protocol.views import IceServer
 
 STALE = [{"urls": ["turn:turn.example.de:3478"], "username": "1700000000:advisor-1",
           "credential": "old"}]
@@ -32,21 +33,21 @@ class Rest:
 async def test_fresh_turn_credentials_are_fetched_before_answering() -> None:
     rest = Rest(FRESH)
     engine = HeadlessAdvisor(rest.server_url, "anna", "", rest=rest)  # type: ignore[arg-type]
-    engine.ice_servers = STALE
+    engine.ice_servers = [IceServer.model_validate(entry) for entry in STALE]
     await engine._refresh_turn_credentials()
     assert rest.asked == ["/api/v1/ice-servers"]
-    assert engine.ice_servers == FRESH
+    assert [entry.model_dump() for entry in engine.ice_servers] == FRESH
 
 
 async def test_without_turn_nothing_is_asked_and_a_failure_keeps_what_there_is() -> None:
     rest = Rest(FRESH)
     engine = HeadlessAdvisor(rest.server_url, "anna", "", rest=rest)  # type: ignore[arg-type]
-    engine.ice_servers = [{"urls": ["stun:stun.example.de:3478"]}]
+    engine.ice_servers = [IceServer(urls=["stun:stun.example.de:3478"])]
     await engine._refresh_turn_credentials()
     assert rest.asked == []
 
     failing = Rest(ServerError("unreachable", "the server is not reachable"))
     engine = HeadlessAdvisor(failing.server_url, "anna", "", rest=failing)  # type: ignore[arg-type]
-    engine.ice_servers = STALE
+    engine.ice_servers = [IceServer.model_validate(entry) for entry in STALE]
     await engine._refresh_turn_credentials()
-    assert engine.ice_servers == STALE
+    assert [entry.model_dump() for entry in engine.ice_servers] == STALE

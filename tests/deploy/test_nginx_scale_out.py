@@ -114,8 +114,8 @@ def test_a_video_consultation_through_nginx_on_two_instances(
     remote_video_plays(page)
     advisor.receives_picture_and_sound("the advisor decodes the customer's picture and sound")
     send_chat(page, "Über nginx und zwei Server")
-    advisor.wait_for(lambda e: e["type"] == "chat_message"
-                     and e["line"]["text"] == "Über nginx und zwei Server")
+    advisor.wait_for(lambda e: e.type == "chat_message"
+                     and e.line.text == "Über nginx und zwei Server")
     advisor.run(advisor.engine.say("Kommt an."))
     expect(chat_line(page, "Kommt an.")).to_be_visible()
     advisor.run(advisor.engine.end())
@@ -157,8 +157,8 @@ def test_waiting_customers_keep_their_places_when_an_instance_crashes(
         advisor.run(talking.send(type="choose_connection", mode="text"))
         advisor.run(talking.expect("session_started"))
         advisor.run(talking.send(type="chat", text="Vor dem Ausfall", client_id="c1"))
-        advisor.wait_for(lambda e: e["type"] == "chat_message"
-                         and e["line"]["text"] == "Vor dem Ausfall")
+        advisor.wait_for(lambda e: e.type == "chat_message"
+                         and e.line.text == "Vor dem Ausfall")
         advisor.run(advisor.engine.say("Auch vor dem Ausfall"))
         advisor.run(talking.expect("chat_message"))
         advisor.run(talking.expect("chat_message"))
@@ -223,7 +223,7 @@ def test_waiting_customers_keep_their_places_when_an_instance_crashes(
         assert all(instance not in (None, crashed_id) and not gone
                    for instance, gone in visits.values()), visits
         # The advisor sees them as before: in the same order, none gone.
-        eventually(lambda: [(v["customer_name"], v["disconnected"])
+        eventually(lambda: [(v.customer_name, v.disconnected)
                             for v in advisor.engine.waiting]
                    == [("Erika Mustermann", False), ("Zweiter Kunde", False),
                        ("Dritter Kunde", False)], what="the advisor's waiting room")
@@ -231,16 +231,16 @@ def test_waiting_customers_keep_their_places_when_an_instance_crashes(
         messages = advisor.run(asyncio.to_thread(advisor.engine.rest.get, "/api/v1/messages"))
         assert [m["text"] for m in messages] == ["Bitte rufen Sie mich zurück."]
         advisor.run(talking.send(type="chat", text="Nach dem Ausfall", client_id="c2"))
-        advisor.wait_for(lambda e: e["type"] == "chat_message"
-                         and e["line"]["text"] == "Nach dem Ausfall")
+        advisor.wait_for(lambda e: e.type == "chat_message"
+                         and e.line.text == "Nach dem Ausfall")
 
         # Next: the customer in Chromium, whose page works on as before.
         advisor.run(advisor.engine.end())
-        advisor.run(advisor.engine.accept(advisor.engine.waiting[0]["id"]))
+        advisor.run(advisor.engine.accept(advisor.engine.waiting[0].id))
         choose(page, video=False)
         send_chat(page, "Da bin ich.")
-        advisor.wait_for(lambda e: e["type"] == "chat_message"
-                         and e["line"]["text"] == "Da bin ich.")
+        advisor.wait_for(lambda e: e.type == "chat_message"
+                         and e.line.text == "Da bin ich.")
         problems.assert_none()
     finally:
         for client in clients:

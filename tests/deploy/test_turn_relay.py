@@ -102,8 +102,8 @@ def test_picture_and_sound_flow_through_coturn_when_relay_is_required(
     # (The page keeps the credentials of its first welcome, issued before the sign-in.)
     users = turn_server.allocations()
     who = {user.split(":", 1)[1] for user in users}
-    advisor_side, customer_side = {f"advisor-{visit['advisor_id']}"}, {"customer",
-                                                                        f"visit-{visit['id']}"}
+    advisor_side, customer_side = {f"advisor-{visit.advisor_id}"}, {"customer",
+                                                                        f"visit-{visit.id}"}
     assert who & advisor_side and who & customer_side, users
     assert who <= advisor_side | customer_side, users
     for user in users:

@@ -14,6 +14,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from advisor_app.headless import HeadlessAdvisor
+from live_protocol.views import VisitView
 from tests.fixtures.live import LiveClient
 from tests.web.test_join_page import join_path_from_log
 
@@ -62,9 +63,9 @@ class Advisor:
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 20) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
-    def accept_next(self) -> dict[str, Any]:
+    def accept_next(self) -> VisitView:
         waiting = self.run(self.engine.wait_for_customer())
-        return self.run(self.engine.accept(waiting["id"]))
+        return self.run(self.engine.accept(waiting.id))
 
     def receives_picture_and_sound(self, what: str) -> None:
         """Wait until the engine has decoded the customer's video and hears their voice."""
@@ -72,7 +73,7 @@ class Advisor:
                    and self.engine.peer.received.video_frames > 10
                    and self.engine.peer.received.audio_rms > 0.01, what=what)
 
-    def wait_for(self, condition: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    def wait_for(self, condition: Callable[[Any], bool]) -> Any:
         return self.run(self.engine.wait_for(condition))
 
     def close(self) -> None:

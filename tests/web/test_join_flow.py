@@ -131,11 +131,11 @@ def test_text_only_visit_with_chat_end_and_rating(
     expect(page.locator('[data-step="waiting"]')).to_be_visible()
     expect(page.locator("#waiting-place")).to_contain_text("als Nächstes an der Reihe")
     room = advisor.run(advisor.engine.wait_for(
-        lambda e: e["type"] == "waiting_room" and e["waiting"]
-        and not e["waiting"][0]["disconnected"], since=mark))
-    assert [entry["id"] for entry in room["waiting"]] == [waiting["id"]]
+        lambda e: e.type == "waiting_room" and e.waiting
+        and not e.waiting[0].disconnected, since=mark))
+    assert [entry.id for entry in room.waiting] == [waiting.id]
 
-    advisor.run(advisor.engine.accept(waiting["id"]))
+    advisor.run(advisor.engine.accept(waiting.id))
     expect(page.get_by_role("heading", name="Anna Berater ist jetzt für Sie da")).to_be_visible()
     screenshot(page, "choice")
     choose(page, video=False)
@@ -143,8 +143,8 @@ def test_text_only_visit_with_chat_end_and_rating(
     expect(page.locator("#stage")).to_be_hidden()
 
     send_chat(page, "Guten Tag, ich habe eine Frage zur Baufinanzierung.")
-    advisor.wait_for(lambda e: e["type"] == "chat_message"
-                     and e["line"]["text"].startswith("Guten Tag"))
+    advisor.wait_for(lambda e: e.type == "chat_message"
+                     and e.line.text.startswith("Guten Tag"))
     advisor.run(advisor.engine.say("Gern, was möchten Sie wissen?"))
     expect(chat_line(page, "Gern, was möchten Sie wissen?")).to_have_class(
         re.compile("chat__line--advisor"))
@@ -216,8 +216,8 @@ def test_picture_and_sound_both_ways_survive_a_network_drop(
     advisor.run(advisor.engine.say("Sind Sie wieder da?"))
     expect(chat_line(page, "Sind Sie wieder da?")).to_be_visible()
     send_chat(page, "Ja, alles gut.")
-    advisor.wait_for(lambda e: e["type"] == "chat_message"
-                     and e["line"]["text"] == "Ja, alles gut.")
+    advisor.wait_for(lambda e: e.type == "chat_message"
+                     and e.line.text == "Ja, alles gut.")
     expect(chat_line(page, "Ich sehe und höre Sie gut.")).to_have_count(1)
 
     page.once("dialog", lambda dialog: dialog.accept())
@@ -321,7 +321,7 @@ def test_busy_advisor_customer_is_told_and_leaves_a_message(
     # Another customer (a walk-in) is in a conversation with the advisor.
     other = advisor.run(walk_in(live_server))
     accepted = advisor.accept_next()
-    assert accepted["customer_name"] == "Anderer Kunde"
+    assert accepted.customer_name == "Anderer Kunde"
 
     open_join_page(page, live_server)
     pass_system_check(page)
@@ -335,8 +335,8 @@ def test_busy_advisor_customer_is_told_and_leaves_a_message(
     page.get_by_label("Ihre Nachricht an den Berater").fill("Ich rufe später noch einmal an.")
     page.get_by_role("button", name="Nachricht senden").click()
     expect(page.get_by_role("heading", name="Vielen Dank für Ihre Nachricht")).to_be_visible()
-    unread = advisor.wait_for(lambda e: e["type"] == "messages_unread" and e["count"] == 1)
-    assert unread["count"] == 1
+    unread = advisor.wait_for(lambda e: e.type == "messages_unread" and e.count == 1)
+    assert unread.count == 1
     advisor.run(other.close())
     problems.assert_none()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
+from live_protocol.views import TopicView
 from server.accounts import service as accounts
 from server.api.deps import AdminDep, AdvisorDep, SessionDep
 from server.api.schemas import (
@@ -12,12 +13,12 @@ from server.api.schemas import (
     AvailabilityBody,
     NewAdvisorRequest,
     NewTopicRequest,
-    TopicOut,
     WindowIn,
 )
 from server.booking import catalogue
 from server.booking.service import active_topics
 from server.booking.slots import WeeklyWindow
+from server.booking.views import topic_view
 from server.db.models import Advisor
 
 router = APIRouter(prefix="/api/v1", tags=["administration"])
@@ -63,15 +64,15 @@ async def create_advisor(
     return AdvisorOut.of(advisor)
 
 
-@router.get("/topics", response_model=list[TopicOut])
-async def list_topics(_: AdvisorDep, session: SessionDep) -> list[TopicOut]:
+@router.get("/topics", response_model=list[TopicView])
+async def list_topics(_: AdvisorDep, session: SessionDep) -> list[TopicView]:
 
 
-    return [TopicOut.of(t) for t in await active_topics(session)]
+    return [topic_view(t) for t in await active_topics(session)]
 
 
-@router.post("/topics", response_model=TopicOut, status_code=status.HTTP_201_CREATED)
-async def create_topic(body: NewTopicRequest, _: AdminDep, session: SessionDep) -> TopicOut:
+@router.post("/topics", response_model=TopicView, status_code=status.HTTP_201_CREATED)
+async def create_topic(body: NewTopicRequest, _: AdminDep, session: SessionDep) -> TopicView:
     topic = await catalogue.create_topic(session, body.slug, body.name_de, body.name_en)
     await session.commit()
-    return TopicOut.of(topic)
+    return topic_view(topic)

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
-from sqlalchemy import select
 
+from live_protocol.views import AdvisorAppointmentView
 from server.api.deps import AdvisorDep, ServicesDep, SessionDep
 from server.api.schemas import (
     MAX_ID,
-    AdvisorAppointmentOut,
     AdvisorBookingRequest,
     RescheduleRequest,
 )
-from server.booking import service as booking, workflow
-from server.booking.slots import local_instant
+from server.booking import service as booking
+from server.booking.views import advisor_appointment_view
 from server.core.errors import Forbidden, InvalidInput, NotFound
 from server.db.models import Advisor, Appointment, Role, utcnow
+from server.workflows import appointments as workflow
 
 router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])
 EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(9000, 1, 1)
@@ -38,7 +38,7 @@ async def _own(session: SessionDep, advisor: Advisor, appointment_id: int) -> Ap
     return appointment
 
 
-@router.get("", response_model=list[AdvisorAppointmentOut])
+@router.get("", response_model=list[AdvisorAppointmentView])
 async def list_appointments(
     advisor: AdvisorDep,
     session: SessionDep,
@@ -46,7 +46,7 @@ async def list_appointments(
     start: date | None = Query(None, description="first day (local); default today"),
     days: int = Query(14, ge=1, le=366),
     advisor_id: int | None = Query(None, ge=1, le=MAX_ID, description="admins: another advisor"),
-) -> list[AdvisorAppointmentOut]:
+) -> list[AdvisorAppointmentView]:
     """Today's and upcoming appointments of the signed-in advisor, in every state."""
     zone = services.settings.zone
     whose = advisor_id or advisor.id
@@ -54,21 +54,14 @@ async def list_appointments(
     first = start or utcnow().astimezone(zone).date()
     if not EARLIEST_DAY <= first <= LATEST_DAY:
         raise InvalidInput("the start day is out of range", "start")
-    begin = local_instant(first, datetime.min.time(), zone)
-    end = local_instant(first + timedelta(days=days), datetime.min.time(), zone)
-    rows = await session.scalars(
-        select(Appointment)
-        .where(Appointment.advisor_id == whose, Appointment.starts_at >= begin,
-               Appointment.starts_at < end)
-        .order_by(Appointment.starts_at)
-    )
-    return [AdvisorAppointmentOut.of(a) for a in rows.unique().all()]
+    return [advisor_appointment_view(a)
+            for a in await booking.appointments_of(session, [whose], first, days, zone)]
 
 
-@router.post("", response_model=AdvisorAppointmentOut, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=AdvisorAppointmentView, status_code=status.HTTP_201_CREATED)
 async def book_for_customer(
     body: AdvisorBookingRequest, advisor: AdvisorDep, session: SessionDep, services: ServicesDep
-) -> AdvisorAppointmentOut:
+) -> AdvisorAppointmentView:
     """Book an appointment for a customer (e.g. on the phone); sends the confirmation."""
     advisor_id = body.advisor_id or advisor.id
     _may_act_for(advisor, advisor_id)
@@ -83,38 +76,38 @@ async def book_for_customer(
         booked_by=advisor,
     )
     await services.commit_and_send(session)
-    return AdvisorAppointmentOut.of(booked.appointment)
+    return advisor_appointment_view(booked.appointment)
 
 
-@router.get("/{appointment_id}", response_model=AdvisorAppointmentOut)
+@router.get("/{appointment_id}", response_model=AdvisorAppointmentView)
 async def get_appointment(
     appointment_id: AppointmentId, advisor: AdvisorDep, session: SessionDep
-) -> AdvisorAppointmentOut:
-    return AdvisorAppointmentOut.of(await _own(session, advisor, appointment_id))
+) -> AdvisorAppointmentView:
+    return advisor_appointment_view(await _own(session, advisor, appointment_id))
 
 
-@router.post("/{appointment_id}/cancel", response_model=AdvisorAppointmentOut)
+@router.post("/{appointment_id}/cancel", response_model=AdvisorAppointmentView)
 async def cancel_appointment(
     appointment_id: AppointmentId, advisor: AdvisorDep, session: SessionDep, services: ServicesDep
-) -> AdvisorAppointmentOut:
+) -> AdvisorAppointmentView:
     appointment = await _own(session, advisor, appointment_id)
     await workflow.cancel_and_notify(session, services.settings, appointment,
                                      actor=f"advisor:{advisor.id}")
     await services.commit_and_send(session)
-    return AdvisorAppointmentOut.of(appointment)
+    return advisor_appointment_view(appointment)
 
 
-@router.post("/{appointment_id}/reschedule", response_model=AdvisorAppointmentOut)
+@router.post("/{appointment_id}/reschedule", response_model=AdvisorAppointmentView)
 async def reschedule_appointment(
     appointment_id: AppointmentId,
     body: RescheduleRequest,
     advisor: AdvisorDep,
     session: SessionDep,
     services: ServicesDep,
-) -> AdvisorAppointmentOut:
+) -> AdvisorAppointmentView:
     appointment = await _own(session, advisor, appointment_id)
     await workflow.reschedule_and_notify(session, services.settings, appointment,
                                          body.starts_at, actor=f"advisor:{advisor.id}",
                                          by_advisor=True)
     await services.commit_and_send(session)
-    return AdvisorAppointmentOut.of(appointment)
+    return advisor_appointment_view(appointment)

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
+from live_protocol.views import IceServer
 from server.api.deps import AdvisorDep, ServicesDep, SessionDep
 from server.api.schemas import MAX_ID
 from server.db.models import CustomerMessage, utcnow
-from server.live import service
+from server.live import inbox
 from server.live.ice import ice_servers
 
 router = APIRouter(prefix="/api/v1", tags=["live"])
@@ -39,18 +40,12 @@ class HandledBody(BaseModel):
     handled: bool = True
 
 
-class IceServerOut(BaseModel):
-    urls: list[str]
-    username: str | None = None
-    credential: str | None = None
-
-
 @router.get("/messages", response_model=list[CustomerMessageOut])
 async def list_messages(
     advisor: AdvisorDep, session: SessionDep, unhandled: bool = Query(False)
 ) -> list[CustomerMessageOut]:
     """Messages left for this advisor or for one of their topics, newest first."""
-    found = await service.messages_for(session, advisor, unhandled_only=unhandled)
+    found = await inbox.messages_for(session, advisor, unhandled_only=unhandled)
     return [CustomerMessageOut.of(m) for m in found]
 
 
@@ -62,15 +57,14 @@ async def mark_handled(
     services: ServicesDep,
     body: HandledBody | None = None,
 ) -> CustomerMessageOut:
-    message = await service.mark_handled(session, advisor, message_id,
+    message = await inbox.mark_handled(session, advisor, message_id,
                                          body.handled if body else True)
     await session.commit()
     await services.hub.messages_changed()
     return CustomerMessageOut.of(message)
 
 
-@router.get("/ice-servers", response_model=list[IceServerOut])
-async def advisor_ice_servers(advisor: AdvisorDep, services: ServicesDep) -> list[IceServerOut]:
+@router.get("/ice-servers", response_model=list[IceServer])
+async def advisor_ice_servers(advisor: AdvisorDep, services: ServicesDep) -> list[IceServer]:
     """STUN/TURN for the console, with TURN credentials valid for a few hours."""
-    return [IceServerOut(urls=s.urls, username=s.username, credential=s.credential)
-            for s in ice_servers(services.settings, f"advisor-{advisor.id}", utcnow())]
+    return ice_servers(services.settings, f"advisor-{advisor.id}", utcnow())

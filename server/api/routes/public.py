@@ -11,10 +11,10 @@ from datetime import date
 from fastapi import APIRouter, Query, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from live_protocol.views import TopicView
 from server.api.deps import ServicesDep, SessionDep
 from server.api.schemas import (
     MAX_ID,
-    AppointmentOut,
     AppointmentResponse,
     JoinStatus,
     LegalTextOut,
@@ -26,12 +26,13 @@ from server.api.schemas import (
     RescheduleRequest,
     SlotOut,
     SlotsResponse,
-    TopicOut,
 )
-from server.booking import service as booking, workflow
+from server.booking import service as booking
+from server.booking.views import appointment_view, topic_view
 from server.core.errors import Conflict
 from server.db.models import Appointment, TokenPurpose, utcnow
 from server.legal import load_legal_text
+from server.workflows import appointments as workflow
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
 
@@ -47,9 +48,9 @@ async def public_config(services: ServicesDep) -> PublicConfig:
     )
 
 
-@router.get("/topics", response_model=list[TopicOut])
-async def topics(session: SessionDep) -> list[TopicOut]:
-    return [TopicOut.of(t) for t in await booking.active_topics(session)]
+@router.get("/topics", response_model=list[TopicView])
+async def topics(session: SessionDep) -> list[TopicView]:
+    return [topic_view(t) for t in await booking.active_topics(session)]
 
 
 @router.get("/advisors", response_model=list[PublicAdvisorOut])
@@ -113,7 +114,7 @@ async def create_booking(
         consent=booking.Consent("privacy", body.language, privacy.sha256),
     )
     await services.commit_and_send(session)
-    return PublicBookingResponse(appointment=AppointmentOut.of(booked.appointment),
+    return PublicBookingResponse(appointment=appointment_view(booked.appointment),
                                  email=body.email)
 
 
@@ -127,7 +128,7 @@ async def join_status(token: str, session: SessionDep, services: ServicesDep) ->
     appointment = await booking.appointment_for_token(session, token, TokenPurpose.JOIN)
     window = booking.join_window(appointment, services.settings)
     status = booking.join_status(appointment, services.settings, utcnow())
-    return JoinStatus(appointment=AppointmentOut.of(appointment), status=status,
+    return JoinStatus(appointment=appointment_view(appointment), status=status,
                       opens_at=window.start, closes_at=window.end)
 
 
@@ -135,7 +136,7 @@ async def join_status(token: str, session: SessionDep, services: ServicesDep) ->
 async def manage(token: str, session: SessionDep) -> ManageResponse:
     appointment = await _managed(session, token)
     changeable = booking.can_change(appointment, utcnow())
-    return ManageResponse(appointment=AppointmentOut.of(appointment), can_cancel=changeable,
+    return ManageResponse(appointment=appointment_view(appointment), can_cancel=changeable,
                           can_reschedule=changeable)
 
 
@@ -144,7 +145,7 @@ async def cancel(token: str, session: SessionDep, services: ServicesDep) -> Appo
     appointment = await _managed(session, token)
     await workflow.cancel_and_notify(session, services.settings, appointment, actor="customer")
     await services.commit_and_send(session)
-    return AppointmentResponse(appointment=AppointmentOut.of(appointment))
+    return AppointmentResponse(appointment=appointment_view(appointment))
 
 
 @router.post("/manage/{token}/reschedule", response_model=AppointmentResponse)
@@ -155,4 +156,4 @@ async def reschedule(
     await workflow.reschedule_and_notify(session, services.settings, appointment,
                                          body.starts_at, actor="customer", by_advisor=False)
     await services.commit_and_send(session)
-    return AppointmentResponse(appointment=AppointmentOut.of(appointment))
+    return AppointmentResponse(appointment=appointment_view(appointment))

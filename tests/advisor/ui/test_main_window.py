@@ -9,24 +9,27 @@ from typing import Any
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from advisor_app.controller import appointments
 from advisor_app.ui.main_window import MainWindow
-from advisor_app.ui.models import AppointmentModel, ChatModel, WaitingModel, appointments_from_rest
+from advisor_app.ui.models import AppointmentModel, ChatModel, WaitingModel
 from advisor_app.ui.session_view import SessionView
+from live_protocol.states import Party
+from live_protocol.views import ChatLine, VisitView
 
 EVIL = "<b>x</b><script>alert(1)</script>"
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 
 
 def visit(visit_id: int, name: str = "Erika Mustermann", waited_seconds: int = 65,
-          **extra: Any) -> dict[str, Any]:
-    return {
+          **extra: Any) -> VisitView:
+    return VisitView.model_validate({
         "id": visit_id, "state": "waiting", "customer_name": name,
         "customer_phone": "+49 30 1234567", "language": "de", "appointment_id": 3,
         "appointment_start": NOW.isoformat(), "topic_id": None, "advisor_id": 1,
         "advisor_name": "Anna Berater", "mode": None, "see_advisor": False, "show_me": False,
         "waiting_since": (NOW - timedelta(seconds=waited_seconds)).isoformat(),
         "consent_at": NOW.isoformat(), "disconnected": False, **extra,
-    }
+    })
 
 
 def test_waiting_time_counts_up_live(qtbot: QtBot) -> None:
@@ -71,9 +74,12 @@ def test_a_new_waiting_customer_is_announced_once(qtbot: QtBot) -> None:
 def test_appointments_show_their_state_in_german() -> None:
     model = AppointmentModel()
     states = ["booked", "waiting", "in_session", "completed", "missed", "cancelled"]
-    model.set_rows(appointments_from_rest([
+    model.set_rows(appointments([
         {"id": i, "starts_at": NOW.isoformat(), "ends_at": NOW.isoformat(), "state": state,
-         "customer": {"name": EVIL}} for i, state in enumerate(states)]))
+         "advisor_id": 1, "advisor_name": "Anna Berater", "topic_id": None, "topic": None,
+         "language": "de", "booked_by_advisor_id": None, "created_at": NOW.isoformat(),
+         "customer": {"name": EVIL, "email": "e@example.de", "phone": "+49 30 1234567",
+                      "language": "de"}} for i, state in enumerate(states)]))
     assert [model.data(model.index(row, 2)) for row in range(6)] == [
         "gebucht", "wartet", "im Gespräch", "erledigt", "verpasst", "abgesagt"]
     assert model.data(model.index(0, 1)) == EVIL
@@ -88,8 +94,8 @@ def test_customer_text_is_plain_text_everywhere(qtbot: QtBot) -> None:
         assert label.textFormat() == Qt.TextFormat.PlainText
         assert label.text() == EVIL
     chat: ChatModel = view.chat_model
-    chat.add_line({"id": 1, "visit_id": 7, "sender": "customer", "text": EVIL,
-                   "client_id": "a", "sent_at": NOW.isoformat()})
+    chat.add_line(ChatLine(id=1, visit_id=7, sender=Party.CUSTOMER, text=EVIL,
+                           client_id="a", sent_at=NOW))
     assert chat.data(chat.index(0)).endswith(f"{EVIL}: {EVIL}")
 
     window = MainWindow(EVIL)

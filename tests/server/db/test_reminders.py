@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from server.booking import workflow
 from server.booking.service import CustomerDetails
 from server.core.config import Settings
 from server.db.models import Advisor, OutgoingMail, utcnow
 from server.db.session import Database
-from server.mail.reminders import send_due_reminders
+from server.workflows import appointments as workflow
+from server.workflows.reminders import send_due_reminders
 from tests.server.conftest import Seeded
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from server.booking import workflow
 from server.booking.service import CustomerDetails
 from server.core.config import load_settings
 from server.db.models import Advisor, MailState, OutgoingMail, utcnow
 from server.db.session import Database
 from server.mail.outbox import MailDispatcher, backoff
 from server.mail.transport import SmtpTransport
+from server.workflows import appointments as workflow
 from tests.server.conftest import Seeded, tomorrow_at
 from tests.server.mail.conftest import Certificate, SmtpTestServer
 

@@ -10,17 +10,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.core.config import load_settings
-from server.db.models import VisitState
-from server.live.ice import ice_servers, turn_credentials
-from server.live.protocol import (
+from live_protocol.codec import (
     MAX_MESSAGE_BYTES,
-    ChooseConnection,
-    CustomerChat,
     ProtocolError,
     parse_advisor_message,
     parse_customer_message,
 )
+from live_protocol.messages import ChooseConnection, CustomerChat
+from server.core.config import load_settings
+from server.db.models import VisitState
+from server.live.ice import ice_servers, turn_credentials
 from server.live.queue import (
     WaitingVisit,
     ahead_of,
@@ -132,8 +131,8 @@ def test_each_waiting_customer_is_told_the_wait_of_their_place_in_their_line() -
     for entry in waiting:
         status = snapshot.customer_status(entry.visit_id)
         ahead = ahead_of(entry, waiting)
-        assert status["place"] == ahead + 1
-        assert status["estimated_wait_seconds"] == int(
+        assert status is not None and status.place == ahead + 1
+        assert status.estimated_wait_seconds == int(
             estimate_wait(ahead, [20 * MIN]).total_seconds())
 
 

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from server.mail.compose import MailKind
-from server.mail.reminders import due_reminder
+from server.workflows.reminders import due_reminder
 
 START = datetime(2026, 12, 10, 10, tzinfo=UTC)
 BOOKED_EARLY = START - timedelta(days=7)

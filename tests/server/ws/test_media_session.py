@@ -52,7 +52,7 @@ async def test_media_follows_the_customers_choice(
     consumers: list[asyncio.Task[None]] = []
     try:
         waiting = await advisor.wait_for_customer()
-        assert waiting["id"] == visit_id
+        assert waiting.id == visit_id
         await advisor.accept(visit_id)
         await customer.expect("offered")
         await customer.send(type="choose_connection", mode="video", see_advisor=see_advisor,
@@ -100,7 +100,7 @@ async def test_media_follows_the_customers_choice(
         assert stats.inbound_bitrate is not None and stats.inbound_bitrate > 0
 
         await customer.send(type="chat", text="Ich sehe Sie", client_id="1")
-        await advisor.wait_for(lambda e: e["type"] == "chat_message")
+        await advisor.wait_for(lambda e: e.type == "chat_message")
         await advisor.end()
         await customer.expect("ended")
         await eventually(lambda: advisor.peer is None)

@@ -1,4 +1,5 @@
-"""Visits, the waiting room, chat and left messages: the database side of the live part.
+"""Visits: a customer's presence from „Anmelden“ to the end — arriving, signing in with
+consent, being accepted, choosing the connection, chatting, ending, rating.
 
 Every rule that races (two advisors accepting one customer, two instances abandoning
 one visit) is a conditional UPDATE, so exactly one wins on every database.
@@ -6,22 +7,24 @@ one visit) is a conditional UPDATE, so exactly one wins on every database.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
+from live_protocol.messages import Consent
+from live_protocol.views import ChatLine, VisitView
 from server.booking.service import JoinState, appointment_for_token, join_status
 from server.core import security
-from server.core.audit import audit
 from server.core.config import Settings
 from server.core.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
 from server.core.validation import clean_name, normalise_phone
+from server.db.audit import audit
 from server.db.models import (
     Advisor,
     AdvisorTopic,
@@ -30,10 +33,7 @@ from server.db.models import (
     ChatMessage,
     ConnectionMode,
     ConsentRecord,
-    CustomerMessage,
-    LiveConnection,
     Party,
-    ServerInstance,
     TokenPurpose,
     Topic,
     Visit,
@@ -41,12 +41,18 @@ from server.db.models import (
     utcnow,
 )
 from server.legal import load_legal_text
-from server.live.protocol import ChatLine, Consent, VisitView
-from server.live.queue import WaitingVisit
 from server.live.visit_state import LIVE_STATES, VisitEvent, allowed_from, next_state
 
 CONSENT_DOCUMENTS = ("privacy", "terms", "security")
-ONLINE_WINDOW_FACTOR = 3  # an advisor is online while seen within 3 heartbeats
+
+
+
+def assigned_to(advisor_id: int, owner: InstrumentedAttribute[int | None],
+                topic: InstrumentedAttribute[int | None]) -> ColumnElement[bool]:
+    """Rows the advisor is responsible for: their own (``owner``), or nobody's of a topic
+    they serve. The same rule as :func:`server.live.queue.serves`, as SQL."""
+    topics = select(AdvisorTopic.topic_id).where(AdvisorTopic.advisor_id == advisor_id)
+    return or_(owner == advisor_id, and_(owner.is_(None), topic.in_(topics)))
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,7 @@ async def sign_in(
     return visit, token
 
 
-async def _transition(
+async def transition(
     session: AsyncSession, visit_id: int, event: VisitEvent, values: dict[str, object],
     extra: Sequence[ColumnElement[bool]] = (),
 ) -> Visit | None:
@@ -211,13 +217,9 @@ async def accept(session: AsyncSession, advisor: Advisor, visit_id: int) -> Visi
     busy = await current_session_of(session, advisor.id)
     if busy is not None and busy.id != visit_id:
         raise Conflict("finish your current conversation first")
-    topics = select(AdvisorTopic.topic_id).where(AdvisorTopic.advisor_id == advisor.id)
-    mine = or_(
-        Visit.advisor_id == advisor.id,
-        and_(Visit.advisor_id.is_(None), Visit.topic_id.in_(topics)),
-    )
+    mine = assigned_to(advisor.id, Visit.advisor_id, Visit.topic_id)
     now = utcnow()
-    visit = await _transition(
+    visit = await transition(
         session, visit_id, VisitEvent.ACCEPT,
         {"advisor_id": advisor.id, "accepted_at": now}, extra=[mine],
     )
@@ -245,7 +247,7 @@ async def choose_connection(
         event = VisitEvent.SWITCH_CONNECTION
     else:
         values["started_at"] = utcnow()
-    changed = await _transition(session, visit.id, event, values)
+    changed = await transition(session, visit.id, event, values)
     if changed is None:
         raise Conflict("the connection can only be chosen once the advisor has accepted")
     return changed
@@ -255,39 +257,12 @@ async def end(session: AsyncSession, visit_id: int, by: Party) -> Visit | None:
     """End a session (or stop waiting). None if it was not live any more."""
     now = utcnow()
     values = {"ended_at": now, "ended_by": by, "disconnected_at": None}
-    visit = await _transition(session, visit_id, VisitEvent.END, values)
+    visit = await transition(session, visit_id, VisitEvent.END, values)
     if visit is None and by == Party.CUSTOMER:
-        visit = await _transition(session, visit_id, VisitEvent.GIVE_UP, values)
+        visit = await transition(session, visit_id, VisitEvent.GIVE_UP, values)
     if visit is not None:
         audit(session, by.value, "visit.ended", f"visit:{visit_id}")
     return visit
-
-
-async def leave_message(
-    session: AsyncSession, visit: Visit, text: str, phone: str | None, max_chars: int
-) -> CustomerMessage:
-    """Store the customer's message (before anyone is told) and take them out of the queue."""
-    text = text.strip()
-    if not text:
-        raise InvalidInput("the message is empty", "text")
-    if len(text) > max_chars:
-        raise InvalidInput(f"a message may have at most {max_chars} characters", "text")
-    try:
-        callback = normalise_phone(phone) if phone else visit.customer_phone
-    except ValueError as problem:
-        raise InvalidInput(str(problem), "phone") from None
-    changed = await _transition(session, visit.id, VisitEvent.LEAVE_MESSAGE,
-                                {"ended_at": utcnow(), "ended_by": Party.CUSTOMER})
-    if changed is None:
-        raise Conflict("a message can be left only while waiting")
-    message = CustomerMessage(
-        visit_id=visit.id, advisor_id=visit.advisor_id, topic_id=visit.topic_id,
-        customer_name=visit.customer_name, callback_phone=callback, text=text,
-    )
-    session.add(message)
-    await session.flush()
-    audit(session, "customer", "message.left", f"message:{message.id}", visit_id=visit.id)
-    return message
 
 
 async def add_chat(
@@ -333,51 +308,6 @@ async def rate(session: AsyncSession, visit: Visit, stars: int) -> None:
     visit.rating = stars
 
 
-# Presence ------------------------------------------------------------------------------
-
-
-async def set_connected(session: AsyncSession, visit_id: int, instance_id: str) -> None:
-    await session.execute(
-        update(Visit).where(Visit.id == visit_id, Visit.state.in_(LIVE_STATES))
-        .values(disconnected_at=None, instance_id=instance_id)
-    )
-
-
-async def set_disconnected(session: AsyncSession, visit_id: int, at: datetime) -> None:
-    await session.execute(
-        update(Visit).where(Visit.id == visit_id, Visit.state.in_(LIVE_STATES))
-        .values(disconnected_at=at, instance_id=None)
-    )
-
-
-async def instance_heartbeat(session: AsyncSession, instance_id: str, now: datetime) -> None:
-    result = await session.execute(
-        update(ServerInstance).where(ServerInstance.id == instance_id).values(last_seen_at=now)
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(ServerInstance(id=instance_id, started_at=now, last_seen_at=now))
-
-
-async def instance_stopped(session: AsyncSession, instance_id: str) -> None:
-    await session.execute(delete(ServerInstance).where(ServerInstance.id == instance_id))
-
-
-async def orphaned_to_disconnected(
-    session: AsyncSession, now: datetime, stale_after: timedelta
-) -> int:
-    """Customers connected to an instance that stopped beating count as disconnected
-    from now on, so the grace period starts for them as for a network drop."""
-    alive = select(ServerInstance.id).where(ServerInstance.last_seen_at > now - stale_after)
-    result = await session.execute(
-        update(Visit)
-        .where(Visit.state.in_(LIVE_STATES), Visit.instance_id.is_not(None),
-               Visit.instance_id.not_in(alive))
-        .values(disconnected_at=now, instance_id=None)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
 async def abandon_vanished(session: AsyncSession, now: datetime, grace: timedelta) -> list[int]:
     """Visits whose customer has been gone longer than ``grace`` become abandoned."""
     candidates = (await session.scalars(select(Visit.id).where(
@@ -386,7 +316,7 @@ async def abandon_vanished(session: AsyncSession, now: datetime, grace: timedelt
     ))).all()
     abandoned = []
     for visit_id in candidates:
-        visit = await _transition(
+        visit = await transition(
             session, visit_id, VisitEvent.VANISH,
             {"ended_at": now, "ended_by": Party.SYSTEM},
             extra=[Visit.disconnected_at.is_not(None), Visit.disconnected_at < now - grace],
@@ -395,61 +325,6 @@ async def abandon_vanished(session: AsyncSession, now: datetime, grace: timedelt
             audit(session, "system", "visit.abandoned", f"visit:{visit_id}")
             abandoned.append(visit_id)
     return abandoned
-
-
-async def register_connection(session: AsyncSession, advisor_id: int) -> str:
-    connection_id = str(uuid.uuid4())
-    session.add(LiveConnection(id=connection_id, advisor_id=advisor_id))
-    return connection_id
-
-
-async def touch_connection(session: AsyncSession, connection_id: str) -> None:
-    await session.execute(update(LiveConnection).where(LiveConnection.id == connection_id)
-                          .values(last_seen_at=utcnow()))
-
-
-async def drop_connection(session: AsyncSession, connection_id: str) -> None:
-    await session.execute(delete(LiveConnection).where(LiveConnection.id == connection_id))
-
-
-async def online_advisors(
-    session: AsyncSession, settings: Settings, now: datetime | None = None
-) -> set[int]:
-    now = now or utcnow()
-    fresh = now - timedelta(seconds=settings.heartbeat_seconds * ONLINE_WINDOW_FACTOR)
-    rows = await session.scalars(
-        select(LiveConnection.advisor_id).where(LiveConnection.last_seen_at > fresh).distinct()
-    )
-    return set(rows.all())
-
-
-# Reading the waiting room ------------------------------------------------------------
-
-
-async def live_visits(session: AsyncSession) -> Sequence[Visit]:
-    rows = await session.scalars(
-        select(Visit).where(Visit.state.in_(LIVE_STATES)).order_by(Visit.id)
-    )
-    return rows.unique().all()
-
-
-def waiting_entry(visit: Visit) -> WaitingVisit:
-    return WaitingVisit(
-        visit_id=visit.id,
-        advisor_id=visit.advisor_id if visit.appointment_id is not None else None,
-        topic_id=visit.topic_id,
-        appointment_start=visit.appointment.starts_at if visit.appointment else None,
-        waiting_since=visit.created_at,
-    )
-
-
-async def recent_session_lengths(session: AsyncSession, limit: int = 30) -> list[timedelta]:
-    rows = await session.execute(
-        select(Visit.started_at, Visit.ended_at)
-        .where(Visit.started_at.is_not(None), Visit.ended_at.is_not(None))
-        .order_by(Visit.ended_at.desc()).limit(limit)
-    )
-    return [end - start for start, end in rows.all() if start and end]
 
 
 async def consent_times(
@@ -481,44 +356,3 @@ def visit_view(visit: Visit, consent_at: datetime | None = None) -> VisitView:
         waiting_since=visit.created_at, consent_at=consent_at,
         disconnected=visit.disconnected_at is not None,
     )
-
-
-# Messages left by customers --------------------------------------------------------------
-
-
-def _messages_for(advisor: Advisor) -> ColumnElement[bool]:
-    topics = select(AdvisorTopic.topic_id).where(AdvisorTopic.advisor_id == advisor.id)
-    return or_(
-        CustomerMessage.advisor_id == advisor.id,
-        and_(CustomerMessage.advisor_id.is_(None), CustomerMessage.topic_id.in_(topics)),
-    )
-
-
-async def messages_for(session: AsyncSession, advisor: Advisor, *, unhandled_only: bool
-                       ) -> Sequence[CustomerMessage]:
-    query = select(CustomerMessage).where(_messages_for(advisor))
-    if unhandled_only:
-        query = query.where(CustomerMessage.handled_at.is_(None))
-    return (await session.scalars(query.order_by(CustomerMessage.id.desc()))).all()
-
-
-async def unread_count(session: AsyncSession, advisor: Advisor) -> int:
-    count = await session.scalar(
-        select(func.count()).select_from(CustomerMessage).where(
-            _messages_for(advisor), CustomerMessage.handled_at.is_(None)
-        )
-    )
-    return int(count or 0)
-
-
-async def mark_handled(session: AsyncSession, advisor: Advisor, message_id: int,
-                       handled: bool) -> CustomerMessage:
-    message: CustomerMessage | None = await session.scalar(select(CustomerMessage).where(
-        CustomerMessage.id == message_id, _messages_for(advisor)))
-    if message is None:
-        raise NotFound("no such message")
-    message.handled_at = utcnow() if handled else None
-    message.handled_by = advisor.id if handled else None
-    audit(session, f"advisor:{advisor.id}", "message.handled" if handled else "message.reopened",
-          f"message:{message.id}")
-    return message
