@@ -64,8 +64,8 @@ class Consent(Message):
 
 
 class Ping(Message):
-    """Every ``heartbeat_seconds`` (from ``welcome``); answered with ``pong``. A
-    connection silent for three heartbeats is closed."""
+    """Every `heartbeat_seconds` (from `welcome`); answered with `pong`. A connection
+    silent for three heartbeats is closed."""
 
     type: Literal["ping"]
 

@@ -1,10 +1,10 @@
 // The customer's WebSocket: hello with the join token (or, once signed in, the visit
-// token kept in the browser), a ping every 15 s, and automatic reconnection with backoff.
+// token kept in the browser), a ping as often as the server's welcome asks, and automatic
+// reconnection with backoff.
 
 import { backoffDelay } from "./flow.js";
+import { DEFAULT_HEARTBEAT_SECONDS } from "./protocol.js";
 
-const HEARTBEAT_MS = 15 * 1000;
-const PROTOCOL = 1;
 const STORAGE_PREFIX = "videoberatung.visit.";
 
 // The visit token -------------------------------------------------------------------
@@ -65,6 +65,7 @@ export class Connection {
     this.welcomed = false;
     this.refused = false;
     this.heartbeat = null;
+    this.heartbeatMs = DEFAULT_HEARTBEAT_SECONDS * 1000;
     this.retryTimer = null;
     this.pongWaiters = [];
   }
@@ -107,6 +108,9 @@ export class Connection {
     if (message.type === "welcome") {
       this.welcomed = true;
       this.attempt = 0;
+      if (message.heartbeat_seconds > 0) {
+        this.heartbeatMs = message.heartbeat_seconds * 1000;
+      }
       this.startHeartbeat(socket);
       this.onState("open");
     } else if (message.type === "error" && !this.welcomed) {
@@ -143,7 +147,7 @@ export class Connection {
         socket.send(JSON.stringify({ type: "ping" }));
         this.pongWaiters.push(() => {});
       }
-    }, HEARTBEAT_MS);
+    }, this.heartbeatMs);
   }
 
   /** Send a message now; false if the connection is down (the caller may retry later). */

@@ -6,6 +6,7 @@ import { ChatLog } from "./chat.js";
 import { Connection, forgetVisitToken, recallVisitToken, rememberVisitToken } from "./connection.js";
 import { announce, byId } from "./dom.js";
 import { nextStep, Step } from "./flow.js";
+import { PROTOCOL_VERSION } from "./protocol.js";
 import { MediaCall } from "./rtc.js";
 import "./texts.js";
 import { CheckView } from "./view-check.js";
@@ -18,6 +19,7 @@ import { WaitingView } from "./view-waiting.js";
 const WELCOME_TIMEOUT_MS = 10 * 1000;
 const QUALITY_EVERY_MS = 2000;
 const LANDING_PARTS = ["view", "loading", "unknown"];
+const ENTERED = Symbol("entered"); // the handler showed its step itself
 
 class Visit {
   constructor({ joinToken, config }) {
@@ -64,8 +66,8 @@ class Visit {
   hello() {
     const visitToken = recallVisitToken(this.joinToken);
     return visitToken
-      ? { type: "hello", protocol: 1, visit_token: visitToken }
-      : { type: "hello", protocol: 1, join_token: this.joinToken };
+      ? { type: "hello", protocol: PROTOCOL_VERSION, visit_token: visitToken }
+      : { type: "hello", protocol: PROTOCOL_VERSION, join_token: this.joinToken };
   }
 
   /** „Chat starten“: the system check, which also opens the connection. */
@@ -108,61 +110,15 @@ class Visit {
 
   // Server messages -----------------------------------------------------------------
 
+  /** Every server message, by type (protocol.js's SERVER_TO_CUSTOMER lists them all). */
   receive(message) {
+    const handle = this.handlers[message.type];
+    if (!handle) {
+      return; // a newer server may say more than this page knows
+    }
     const next = nextStep(this.step, message);
-    switch (message.type) {
-      case "welcome":
-        this.iceServers = message.ice_servers ?? [];
-        this.iceTransportPolicy = message.ice_transport_policy ?? "all";
-        for (const resolve of this.welcomeWaiters.splice(0)) {
-          resolve(message);
-        }
-        if (message.step === "visit") {
-          this.visit = message.visit;
-          this.chat.reset(message.chat_history ?? []);
-          this.resendPending();
-          this.enter(next, message);
-        } else {
-          this.check.serverReachable();
-          this.goTo(next);
-        }
-        return;
-      case "signed_in":
-        rememberVisitToken(this.joinToken, message.visit_token);
-        this.visit = message.visit;
-        break;
-      case "queue_status":
-        this.waiting.update(message);
-        break;
-      case "offered":
-        this.visit = message.visit;
-        this.choice.show(message.visit.advisor_name);
-        announce(t("choice.announce"));
-        break;
-      case "session_started":
-        this.visit = message.visit;
-        this.enter(next, message);
-        announce(t("session.started"));
-        return;
-      case "chat_message":
-        this.chat.add(message.line);
-        this.session.showChat(this.chat);
-        break;
-      case "signal":
-        this.call?.handleSignal(message).catch(() => this.session.setState("failed"));
-        break;
-      case "ended":
-        this.stopCall();
-        this.end.show(message.by);
-        break;
-      case "rated":
-        this.end.showRated(message.stars);
-        break;
-      case "error":
-        this.refused(message);
-        break;
-      default:
-        break;
+    if (handle.call(this, message, next) === ENTERED) {
+      return;
     }
     if (message.type === "signed_in" || (message.type === "error" && message.in_reply_to === "sign_in")) {
       this.signInReply?.(message);
@@ -170,6 +126,67 @@ class Visit {
     }
     this.goTo(next);
   }
+
+  handlers = {
+    welcome(message, next) {
+      this.iceServers = message.ice_servers ?? [];
+      this.iceTransportPolicy = message.ice_transport_policy ?? "all";
+      for (const resolve of this.welcomeWaiters.splice(0)) {
+        resolve(message);
+      }
+      if (message.step === "visit") {
+        this.visit = message.visit;
+        this.chat.reset(message.chat_history ?? []);
+        this.resendPending();
+        this.enter(next, message);
+      } else {
+        this.check.serverReachable();
+        this.goTo(next);
+      }
+      return ENTERED;
+    },
+    signed_in(message) {
+      rememberVisitToken(this.joinToken, message.visit_token);
+      this.visit = message.visit;
+    },
+    queue_status(message) {
+      this.waiting.update(message);
+    },
+    message_received() {
+      // The step machine moves on to the thank-you page.
+    },
+    offered(message) {
+      this.visit = message.visit;
+      this.choice.show(message.visit.advisor_name);
+      announce(t("choice.announce"));
+    },
+    session_started(message, next) {
+      this.visit = message.visit;
+      this.enter(next, message);
+      announce(t("session.started"));
+      return ENTERED;
+    },
+    chat_message(message) {
+      this.chat.add(message.line);
+      this.session.showChat(this.chat);
+    },
+    signal(message) {
+      this.call?.handleSignal(message).catch(() => this.session.setState("failed"));
+    },
+    ended(message) {
+      this.stopCall();
+      this.end.show(message.by);
+    },
+    rated(message) {
+      this.end.showRated(message.stars);
+    },
+    pong() {
+      // Answered in connection.js (heartbeat and round-trip time).
+    },
+    error(message) {
+      this.refused(message);
+    },
+  };
 
   /** Show `step` for the visit (after welcome or session_started) and set up its media. */
   enter(step, message) {
