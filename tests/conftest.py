@@ -193,8 +193,11 @@ def server_env(**extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """``videoberatung-server demo`` in a subprocess: seeded like the demo, fresh SQLite."""
+def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """``videoberatung-server demo`` in a subprocess: seeded like the demo, fresh SQLite;
+    ``@pytest.mark.server_env(VB_…="…")`` sets more of its environment."""
+    marker = request.node.get_closest_marker("server_env")
+    extra = dict(marker.kwargs) if marker else {}
     port = free_port()
     data_dir = tmp_path / "var"
     log_path = tmp_path / "server.log"
@@ -202,7 +205,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "demo", "--data-dir", str(data_dir),
          "--port", str(port)],
-        env=server_env(), stdout=log, stderr=subprocess.STDOUT,
+        env=server_env(**extra), stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
