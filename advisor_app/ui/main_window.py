@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
     bookingRequested = Signal()
     settingsRequested = Signal()
     signOutRequested = Signal()
+    quitRequested = Signal()
     customerStartedWaiting = Signal(str)  # the customer's name
     closing = Signal()
 
@@ -80,6 +81,14 @@ class MainWindow(QMainWindow):
         self.sign_out_action = QAction(self.tr("Abmelden"), self)
         self.sign_out_action.triggered.connect(self.signOutRequested)
         toolbar.addAction(self.sign_out_action)
+        self.quit_action = QAction(self.tr("Beenden"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.quitRequested)
+        self.console_menu = self.menuBar().addMenu(self.tr("&Konsole"))
+        self.console_menu.addActions([self.book_action, self.settings_action])
+        self.console_menu.addSeparator()
+        self.console_menu.addActions([self.sign_out_action, self.quit_action])
 
         self.appointment_table = _table(self.appointments)
         self.upcoming_table = _table(self.upcoming, stretch=2)
