@@ -150,7 +150,11 @@ class MainWindow(QMainWindow):
 
     def set_waiting(self, rows: list[dict[str, Any]]) -> None:
         known = self._known_waiting
+        chosen = self.selected_visit_id()
         self.waiting.set_rows(rows)
+        if chosen is not None and chosen not in self.waiting.visit_ids():
+            # The view would select the next customer in its place: choosing is the advisor's.
+            self.waiting_table.clearSelection()
         self._known_waiting = self.waiting.visit_ids()
         if known is not None:
             for row in rows:

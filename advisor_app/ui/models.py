@@ -39,9 +39,46 @@ class _RowsModel(QAbstractTableModel):
         raise NotImplementedError
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
+        """Show ``rows``. Rows are matched by their ``id``: those gone are removed, new ones
+        inserted, the rest moved and refreshed in place, so a view keeps its selection
+        (the advisor's chosen customer stays chosen while others come and go)."""
+        wanted = {row["id"] for row in rows}
+        if len(wanted) != len(rows):  # not a list of records: start over
+            self.beginResetModel()
+            self._rows = list(rows)
+            self.endResetModel()
+            return
+        for position in reversed(range(len(self._rows))):
+            if self._rows[position]["id"] not in wanted:
+                self.beginRemoveRows(QModelIndex(), position, position)
+                del self._rows[position]
+                self.endRemoveRows()
+        known = {row["id"] for row in self._rows}
+        added = [row for row in rows if row["id"] not in known]
+        if added:
+            self.beginInsertRows(QModelIndex(), len(self._rows),
+                                 len(self._rows) + len(added) - 1)
+            self._rows.extend(added)
+            self.endInsertRows()
+        order = [row["id"] for row in rows]
+        if [row["id"] for row in self._rows] != order:
+            self._reorder(order)
         self._rows = list(rows)
-        self.endResetModel()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._rows) - 1, self.columnCount() - 1))
+
+    def _reorder(self, order: list[Any]) -> None:
+        """Put the rows into ``order`` (their ids), moving persistent indexes along."""
+        self.layoutAboutToBeChanged.emit()
+        old_ids = [row["id"] for row in self._rows]
+        new_position = {row_id: position for position, row_id in enumerate(order)}
+        self._rows.sort(key=lambda row: new_position[row["id"]])
+        moved = self.persistentIndexList()
+        self.changePersistentIndexList(
+            moved, [self.index(new_position[old_ids[index.row()]], index.column())
+                    for index in moved])
+        self.layoutChanged.emit()
 
     def row_at(self, row: int) -> dict[str, Any]:
         return self._rows[row]

@@ -56,6 +56,39 @@ def test_accept_emits_the_intent_for_the_selected_customer(qtbot: QtBot) -> None
     assert window.waiting_title.text() == "Wartende Kunden (2)"
 
 
+def click_row(qtbot: QtBot, table: Any, row: int) -> None:
+    """Click a row of ``table`` as the advisor does."""
+    table.show()
+    centre = table.visualRect(table.model().index(row, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+
+
+def test_the_chosen_customer_stays_chosen_while_others_come_and_go(qtbot: QtBot) -> None:
+    window = MainWindow("Anna Berater")
+    qtbot.addWidget(window)
+    window.show()
+    window.set_waiting([visit(7), visit(8, "Max Muster"), visit(9, "Paula Probe")])
+    click_row(qtbot, window.waiting_table, 1)
+    assert window.selected_visit_id() == 8
+    assert window.accept_button.isEnabled()
+
+    # Erika (before Max) leaves; Jonas arrives and waits longest, so he comes first.
+    window.set_waiting([visit(10, "Jonas Beispiel", waited_seconds=600),
+                        visit(8, "Max Muster"), visit(9, "Paula Probe", waited_seconds=30)])
+    assert window.selected_visit_id() == 8
+    assert window.accept_button.isEnabled()
+    selected = window.waiting_table.selectionModel().selectedRows()
+    assert [window.waiting.data(index) for index in selected] == ["Max Muster"]
+    with qtbot.waitSignal(window.acceptRequested) as accepted:
+        qtbot.mouseClick(window.accept_button, Qt.MouseButton.LeftButton)
+    assert accepted.args == [8]
+
+    # When Max himself leaves, nothing is chosen and „Annehmen“ is off again.
+    window.set_waiting([visit(10, "Jonas Beispiel", waited_seconds=600)])
+    assert window.selected_visit_id() is None
+    assert not window.accept_button.isEnabled()
+
+
 def test_a_new_waiting_customer_is_announced_once(qtbot: QtBot) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
