@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelection, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,12 @@ from PySide6.QtWidgets import (
 from advisor_app.ui.messages import MessagesView
 from advisor_app.ui.models import AppointmentModel, UpcomingModel, WaitingModel
 from advisor_app.ui.session_view import SessionView, plain_label
+from advisor_app.ui.window_size import (
+    SIDEBAR_MINIMUM_WIDTH,
+    default_size,
+    minimum_size,
+    sidebar_width,
+)
 
 
 def _table(model: Any, stretch: int = 1) -> QTableView:
@@ -58,7 +64,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("main")
         self.setWindowTitle(self.tr("Videoberatung – Berater-Konsole"))
-        self.resize(1280, 800)
         self.appointments = AppointmentModel(self)
         self.upcoming = UpcomingModel(self)
         self.waiting = WaitingModel(self)
@@ -134,17 +139,29 @@ class MainWindow(QMainWindow):
         splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
-        left.setMinimumWidth(380)
-        splitter.setSizes([420, 860])
+        left.setMinimumWidth(SIDEBAR_MINIMUM_WIDTH)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.connection_label = plain_label(self.tr("Verbinde …"))
         self.statusBar().addPermanentWidget(self.connection_label)
+        self.fit_to(self.screen().availableGeometry())
 
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self.waiting.tick)
         self._ticker.start()
+
+    def fit_to(self, available: QRect) -> None:
+        """Size the window for a screen whose free area is ``available``, and centre it."""
+        size = default_size(available.size())
+        self.setMinimumSize(minimum_size(available.size()))
+        self.resize(size)
+        left = sidebar_width(size.width())
+        self.splitter.setSizes([left, size.width() - left])
+        self.move(available.x() + (available.width() - size.width()) // 2,
+                  available.y() + (available.height() - size.height()) // 2)
 
     # Showing -----------------------------------------------------------------------
 
