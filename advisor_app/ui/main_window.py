@@ -43,6 +43,9 @@ def _table(model: Any, stretch: int = 1) -> QTableView:
     table.verticalHeader().hide()
     table.setShowGrid(False)
     table.setAlternatingRowColors(True)
+    # One line per row: a narrow column cuts a name short ("Erika Muste…"), the tooltip
+    # shows it whole; wrapping would cut it at the first word.
+    table.setWordWrap(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
@@ -97,7 +100,7 @@ class MainWindow(QMainWindow):
 
         self.appointment_table = _table(self.appointments)
         self.upcoming_table = _table(self.upcoming, stretch=2)
-        self.waiting_table = _table(self.waiting)
+        self.waiting_table = _table(self.waiting, stretch=0)
         self.waiting_table.selectionModel().selectionChanged.connect(self._on_waiting_selection)
         self.waiting_table.doubleClicked.connect(lambda _: self._accept())
         self.accept_button = QPushButton(self.tr("Annehmen"))

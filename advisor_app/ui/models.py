@@ -6,6 +6,7 @@ as plain text (item views never interpret rich text in DisplayRole).
 
 from __future__ import annotations
 
+import html
 import time
 from datetime import datetime
 from typing import Any
@@ -96,8 +97,11 @@ class _RowsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell(row, index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            # The tooltip shows what a narrow column cuts short. Qt shows a tooltip as
+            # rich text when it looks like markup: always hand it escaped rich text.
+            text = self.cell(row, index.column())
+            return text if role == Qt.ItemDataRole.DisplayRole else f"<p>{html.escape(text)}</p>"
         if role == ROW_ROLE:
             return row
         return None

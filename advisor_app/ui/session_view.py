@@ -102,8 +102,10 @@ class SessionView(QWidget):
         self.phone = plain_label()
         self.consent = plain_label()
         self.allowed = plain_label(object_name="allowed")
-        self.allowed.setWordWrap(True)
         self.quality = plain_label(object_name="quality")
+        # Narrow chat column or long names: wrap, never cut off.
+        for label in (self.name, self.phone, self.consent, self.allowed, self.quality):
+            label.setWordWrap(True)
 
         self.chat_view = QListView()
         self.chat_view.setModel(self.chat_model)
@@ -135,6 +137,7 @@ class SessionView(QWidget):
         self.end_button.clicked.connect(self.endRequested)
 
         details = QFormLayout()
+        details.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         details.addRow(self.tr("Kunde"), self.name)
         details.addRow(self.tr("Rückrufnummer"), self.phone)
         details.addRow(self.tr("Einwilligung"), self.consent)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QSize
 PREFERRED = QSize(1280, 800)
 # The smallest the layout is built for: what a 1024×768 screen leaves after a panel and
 # a title bar. MainWindow's layout must not need more (its test checks).
-SMALLEST = QSize(960, 600)
+SMALLEST = QSize(1000, 600)
 # What a window manager typically adds around the window's contents.
 FRAME = QSize(16, 48)
 # On large screens the window takes this share of the screen, for a bigger picture.
@@ -40,10 +40,11 @@ def minimum_size(available: QSize) -> QSize:
     return SMALLEST.boundedTo(_room(available))
 
 
-SIDEBAR_MINIMUM_WIDTH = 280
+SIDEBAR_MINIMUM_WIDTH = 300
 
 
 def sidebar_width(window_width: int) -> int:
-    """The waiting list and appointments beside the session: about a quarter of the
-    window, 300 to 400 px; the session (the customer's picture) gets the rest."""
-    return max(300, min(400, window_width * 27 // 100))
+    """The waiting list and appointments beside the session: just over a quarter of the
+    window (room for a full name in the waiting list at 1280 px), 320 to 400 px; the
+    session (the customer's picture) gets the rest."""
+    return max(320, min(400, window_width * 28 // 100))
