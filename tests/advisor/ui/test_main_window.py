@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 
 from advisor_app.ui.main_window import MainWindow
@@ -110,6 +111,10 @@ def test_appointments_show_their_state_in_german() -> None:
     assert [model.data(model.index(row, 2)) for row in range(6)] == [
         "gebucht", "wartet", "im Gespräch", "erledigt", "verpasst", "abgesagt"]
     assert model.data(model.index(0, 1)) == EVIL
+    # The tooltip (for names cut short in a narrow column) shows it as plain text too.
+    tooltip = QTextDocument()
+    tooltip.setHtml(model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole))
+    assert tooltip.toPlainText() == EVIL
 
 
 def test_customer_text_is_plain_text_everywhere(qtbot: QtBot) -> None:
