@@ -139,6 +139,9 @@ class Console(QObject):
         layout = self.settings.geometry("main-splitter")
         if layout is not None:
             window.restore_layout_state(layout)
+        chat_width = self.settings.geometry("session-splitter")
+        if chat_width is not None:
+            window.session_view.splitter.restoreState(chat_width)
         self.controller, self.window = controller, window
         self.alert = WaitingAlert(self)
         self.alert.use_speaker(controller.speaker.device)
@@ -262,6 +265,7 @@ class Console(QObject):
     def remember_layout(self, window: MainWindow) -> None:
         self.settings.set_geometry("main", window.saveGeometry())
         self.settings.set_geometry("main-splitter", window.layout_state())
+        self.settings.set_geometry("session-splitter", window.session_view.splitter.saveState())
         self.settings.sync()
 
     async def close(self) -> None:

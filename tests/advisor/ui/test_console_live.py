@@ -283,6 +283,8 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         # Signing out forgets the stored password and remembers the window's layout.
         window.splitter.setSizes([560, 840])
         state = window.layout_state()
+        session.splitter.setSizes([900, 250])
+        chat_state = session.splitter.saveState()
         window.sign_out_action.trigger()
         await eventually(lambda: console.dialog.isVisible(), "the sign-in dialog again")
         assert memory_keyring.passwords == {}
@@ -295,5 +297,6 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         assert layout == state
         assert again.restoreGeometry(geometry)
         assert again.restore_layout_state(layout)
+        assert console_settings.geometry("session-splitter") == chat_state
 
     run_on_qasync(scenario, timeout=120)
