@@ -241,17 +241,22 @@ class Console(QObject):
     async def sign_out(self) -> None:
         """„Abmelden“: close the window, disconnect and end the session on the server,
         forget the remembered password, and show the sign-in dialog again."""
-        await self._close_window()
-        await self.flow.sign_out()
+        controller = self._close_window()
+        await self.flow.sign_out()  # before a new sign-in can remember a password again
         self.dialog.show()
+        if controller is not None:
+            await controller.sign_out()
 
     async def quit(self) -> None:
         """„Beenden“ or the window closed: disconnect, end the session on the server, and
         finish (the remembered password stays for the next start)."""
-        await self._close_window()
+        controller = self._close_window()
+        if controller is not None:
+            await controller.sign_out()
         self.finished.set()
 
-    async def _close_window(self) -> None:
+    def _close_window(self) -> ConsoleController | None:
+        """Close the main window at once; the caller signs its controller out."""
         window, controller = self.window, self.controller
         self.window, self.controller = None, None
         if window is not None:
@@ -259,8 +264,7 @@ class Console(QObject):
             window.closing.disconnect()
             window.close()
             window.deleteLater()
-        if controller is not None:
-            await controller.sign_out()
+        return controller
 
     def remember_layout(self, window: MainWindow) -> None:
         self.settings.set_geometry("main", window.saveGeometry())

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import re
 import time
+from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
@@ -48,11 +49,12 @@ async def token_works(server: LiveServer, token: str) -> bool:
     return response.status_code == 200
 
 
-async def online_count_becomes(server: LiveServer, expected: float, timeout: float) -> None:
+async def within(timeout: float, probe: Callable[[], Awaitable[bool]], what: str) -> None:
+    """Wait until the server-side ``probe`` holds, at most ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
-    while (seen := await advisors_online(server)) != expected:
+    while not await probe():
         if time.monotonic() > deadline:
-            raise AssertionError(f"advisors online: {seen}, not {expected} within {timeout} s")
+            raise AssertionError(f"not within {timeout} s: {what}")
         await asyncio.sleep(0.05)
 
 
@@ -99,7 +101,13 @@ def test_leaving_the_console_disconnects_and_ends_the_session_on_the_server(
         window, controller = console.window, console.controller
         assert window is not None and controller is not None
         await eventually(lambda: window.connection_label.text() == "Verbunden", "connected")
-        await online_count_becomes(live_server, before + 1, timeout=5)
+        async def counted_online() -> bool:
+            return await advisors_online(live_server) == before + 1
+
+        async def not_counted() -> bool:
+            return await advisors_online(live_server) == before
+
+        await within(5, counted_online, "counted online")
         token = controller.rest.token
         assert token is not None and await token_works(live_server, token)
         assert controller.engine.connection is not None
@@ -113,9 +121,12 @@ def test_leaving_the_console_disconnects_and_ends_the_session_on_the_server(
         else:
             window.close()
 
-        await online_count_becomes(live_server, before, timeout=OFFLINE_WITHIN)
+        async def revoked() -> bool:
+            return not await token_works(live_server, token)
+
+        await within(OFFLINE_WITHIN, not_counted, "no longer counted online")
         assert socket.state is State.CLOSED
-        assert not await token_works(live_server, token)
+        await within(OFFLINE_WITHIN, revoked, "the token revoked")
         assert not isValid(window) or not window.isVisible()
         if how == "sign-out":
             await eventually(lambda: dialog.isVisible(), "the sign-in dialog again")
