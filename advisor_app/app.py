@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +66,15 @@ def chosen_devices(settings: ConsoleSettings) -> DeviceSelection:
 
 
 class Console(QObject):
-    """Everything after start-up: sign-in, the window and its controller, sign-out."""
+    """Everything after start-up: sign-in, the window and its controller, sign-out, quit.
+
+    The lifecycle steps (sign-out, quit) are the console's own tasks, run one after the
+    other: they close the controller, so they must never be among the tasks it cancels.
+    Quitting (the „Beenden“ action or closing the main window; the console has no other
+    window to go on with) disconnects and ends the session on the server, so the advisor
+    is no longer counted online; a remembered password stays. „Abmelden“ does the same,
+    forgets the remembered password and shows the sign-in dialog again.
+    """
 
     def __init__(self, settings: ConsoleSettings, server_url: str | None = None,
                  rest_factory: Callable[[str], Any] = RestClient,
@@ -85,6 +93,7 @@ class Console(QObject):
         self.settings_dialog: SettingsDialog | None = None
         self.finished = asyncio.Event()
         self._started: asyncio.Task[None] | None = None
+        self._lifecycle: asyncio.Task[None] | None = None
 
     async def start(self, use_stored: bool = True,
                     credentials: tuple[str, str, str] | None = None) -> None:
@@ -98,8 +107,23 @@ class Console(QObject):
             self.dialog.show()
 
     def _dialog_closed(self) -> None:
-        if self.window is None:
-            self.finished.set()
+        if self.window is None and not self.finished.is_set():
+            self._begin(self.quit)
+
+    def _begin(self, step: Callable[[], Coroutine[Any, Any, None]]) -> asyncio.Task[None]:
+        """Run the lifecycle ``step`` after any step still under way."""
+        previous = self._lifecycle
+
+        async def run() -> None:
+            if previous is not None:
+                await asyncio.wait([previous])
+            try:
+                await step()
+            except Exception:
+                log.exception("the console could not %s cleanly", step.__name__)
+
+        self._lifecycle = asyncio.ensure_future(run())
+        return self._lifecycle
 
     def _signed_in(self, rest: RestClient, advisor: dict[str, Any]) -> None:
         from advisor_app.controller import ConsoleController
@@ -115,6 +139,9 @@ class Console(QObject):
         layout = self.settings.geometry("main-splitter")
         if layout is not None:
             window.restore_layout_state(layout)
+        chat_width = self.settings.geometry("session-splitter")
+        if chat_width is not None:
+            window.session_view.splitter.restoreState(chat_width)
         self.controller, self.window = controller, window
         self.alert = WaitingAlert(self)
         self.alert.use_speaker(controller.speaker.device)
@@ -147,8 +174,9 @@ class Console(QObject):
         session.endRequested.connect(controller.end_session)
         window.bookingRequested.connect(lambda: controller.spawn(self.open_booking()))
         window.settingsRequested.connect(self.open_settings)
-        window.signOutRequested.connect(lambda: controller.spawn(self.sign_out()))
-        window.closing.connect(lambda: asyncio.ensure_future(self.close()))
+        window.signOutRequested.connect(lambda: self._begin(self.sign_out))
+        window.quitRequested.connect(lambda: self._begin(self.quit))
+        window.closing.connect(lambda: self._begin(self.quit))
         if self.alert is not None:
             window.customerStartedWaiting.connect(self.alert.customer_waiting)
 
@@ -211,12 +239,24 @@ class Console(QObject):
         dialog.show()
 
     async def sign_out(self) -> None:
-        """Sign out: forget the stored password and go back to the sign-in dialog."""
-        self.flow.sign_out()
+        """„Abmelden“: close the window, disconnect and end the session on the server,
+        forget the remembered password, and show the sign-in dialog again."""
+        controller = self._close_window()
+        await self.flow.sign_out()  # before a new sign-in can remember a password again
         self.dialog.show()
-        await self._close_window()
+        if controller is not None:
+            await controller.sign_out()
 
-    async def _close_window(self) -> None:
+    async def quit(self) -> None:
+        """„Beenden“ or the window closed: disconnect, end the session on the server, and
+        finish (the remembered password stays for the next start)."""
+        controller = self._close_window()
+        if controller is not None:
+            await controller.sign_out()
+        self.finished.set()
+
+    def _close_window(self) -> ConsoleController | None:
+        """Close the main window at once; the caller signs its controller out."""
         window, controller = self.window, self.controller
         self.window, self.controller = None, None
         if window is not None:
@@ -224,22 +264,17 @@ class Console(QObject):
             window.closing.disconnect()
             window.close()
             window.deleteLater()
-        if controller is not None:
-            await controller.sign_out()
+        return controller
 
     def remember_layout(self, window: MainWindow) -> None:
         self.settings.set_geometry("main", window.saveGeometry())
         self.settings.set_geometry("main-splitter", window.layout_state())
+        self.settings.set_geometry("session-splitter", window.session_view.splitter.saveState())
         self.settings.sync()
 
     async def close(self) -> None:
-        window, controller = self.window, self.controller
-        self.window, self.controller = None, None
-        if window is not None:
-            self.remember_layout(window)
-        if controller is not None:
-            await controller.close()
-        self.finished.set()
+        """Quit after any lifecycle step under way (the end of a run, and tests)."""
+        await self._begin(self.quit)
 
 
 def console_loop(app: QApplication) -> qasync.QEventLoop:

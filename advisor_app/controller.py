@@ -97,20 +97,26 @@ class ConsoleController(QObject, AdvisorEvents):
                              self.refresh_messages())
 
     async def close(self) -> None:
+        """Stop the tasks this controller spawned, disconnect, close the devices. A task
+        never cancels or awaits itself: should one of the controller's own tasks close it,
+        that task is left to finish."""
         self._stats_timer.stop()
         self._upcoming_timer.stop()
-        for task in list(self._tasks):
+        ours = self._tasks - {asyncio.current_task()}
+        for task in ours:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*ours, return_exceptions=True)
         await self.engine.close()
         for device in (self.camera, self.microphone):
             device.close()
         self.speaker.stop()
 
     async def sign_out(self) -> None:
+        """Close, then end the session on the server (its token stops working)."""
         await self.close()
         with contextlib.suppress(ServerError):
             await asyncio.to_thread(self.rest.sign_out)
+        await asyncio.to_thread(self.rest.close)
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``work`` on the loop; a server error becomes a :attr:`problem`."""

@@ -73,8 +73,9 @@ class SignInFlow(QObject):
         self.signedIn.emit(rest, signed_in.advisor)
         return True
 
-    def sign_out(self) -> None:
+    async def sign_out(self) -> None:
         """Forget the remembered password of the current server and user."""
-        credentials.forget_password(self.settings.server_url, self.settings.username)
+        await asyncio.to_thread(credentials.forget_password, self.settings.server_url,
+                                self.settings.username)
         self.settings.remember = False
         self.dialog.remember.setChecked(False)

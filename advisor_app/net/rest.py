@@ -1,7 +1,17 @@
-"""The console's REST calls (blocking ``requests``: call them off the GUI/event loop)."""
+"""The console's REST calls: blocking ``requests``, so call them off the GUI thread and
+the event loop (``asyncio.to_thread``; the console's default executor is a small pool).
+
+``requests.Session`` is not documented as thread-safe, and the console calls from several
+worker threads at once (the start-up refreshes run side by side). A :class:`RestClient`
+therefore gives each thread a session of its own (``threading.local``) rather than
+serialising the calls behind a lock: calls still run in parallel, each thread reuses its
+own connections, and no two threads share a connection pool or cookie jar. The token is a
+plain attribute, read once per request.
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,12 +44,30 @@ class RestClient:
     def __init__(self, server_url: str, token: str | None = None) -> None:
         self.server_url = server_url.rstrip("/")
         self.token = token
-        self._http = requests.Session()
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+
+    def _session(self) -> requests.Session:
+        """This thread's session (see the module docstring)."""
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        """Close the connections of every thread's session (after the last call)."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
-            response = self._http.request(method, f"{self.server_url}{path}", headers=headers,
+            response = self._session().request(method, f"{self.server_url}{path}", headers=headers,
                                           timeout=TIMEOUT, **kwargs)
         except requests.RequestException as problem:
             raise ServerError("unreachable", f"the server cannot be reached ({problem})") from None

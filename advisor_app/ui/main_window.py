@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import QByteArray, QItemSelection, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,6 +26,12 @@ from PySide6.QtWidgets import (
 from advisor_app.ui.messages import MessagesView
 from advisor_app.ui.models import AppointmentModel, UpcomingModel, WaitingModel
 from advisor_app.ui.session_view import SessionView, plain_label
+from advisor_app.ui.window_size import (
+    SIDEBAR_MINIMUM_WIDTH,
+    default_size,
+    minimum_size,
+    sidebar_width,
+)
 from live_protocol.views import AdvisorAppointmentView, VisitView
 
 
@@ -38,6 +44,9 @@ def _table(model: Any, stretch: int = 1) -> QTableView:
     table.verticalHeader().hide()
     table.setShowGrid(False)
     table.setAlternatingRowColors(True)
+    # One line per row: a narrow column cuts a name short ("Erika Muste…"), the tooltip
+    # shows it whole; wrapping would cut it at the first word.
+    table.setWordWrap(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
@@ -51,6 +60,7 @@ class MainWindow(QMainWindow):
     bookingRequested = Signal()
     settingsRequested = Signal()
     signOutRequested = Signal()
+    quitRequested = Signal()
     customerStartedWaiting = Signal(str)  # the customer's name
     closing = Signal()
 
@@ -58,7 +68,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("main")
         self.setWindowTitle(self.tr("Videoberatung – Berater-Konsole"))
-        self.resize(1280, 800)
         self.appointments = AppointmentModel(self)
         self.upcoming = UpcomingModel(self)
         self.waiting = WaitingModel(self)
@@ -81,10 +90,18 @@ class MainWindow(QMainWindow):
         self.sign_out_action = QAction(self.tr("Abmelden"), self)
         self.sign_out_action.triggered.connect(self.signOutRequested)
         toolbar.addAction(self.sign_out_action)
+        self.quit_action = QAction(self.tr("Beenden"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.quitRequested)
+        self.console_menu = self.menuBar().addMenu(self.tr("&Konsole"))
+        self.console_menu.addActions([self.book_action, self.settings_action])
+        self.console_menu.addSeparator()
+        self.console_menu.addActions([self.sign_out_action, self.quit_action])
 
         self.appointment_table = _table(self.appointments)
         self.upcoming_table = _table(self.upcoming, stretch=2)
-        self.waiting_table = _table(self.waiting)
+        self.waiting_table = _table(self.waiting, stretch=0)
         self.waiting_table.selectionModel().selectionChanged.connect(self._on_waiting_selection)
         self.waiting_table.doubleClicked.connect(lambda _: self._accept())
         self.accept_button = QPushButton(self.tr("Annehmen"))
@@ -126,23 +143,39 @@ class MainWindow(QMainWindow):
         splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
-        left.setMinimumWidth(380)
-        splitter.setSizes([420, 860])
+        left.setMinimumWidth(SIDEBAR_MINIMUM_WIDTH)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.connection_label = plain_label(self.tr("Verbinde …"))
         self.statusBar().addPermanentWidget(self.connection_label)
+        self.fit_to(self.screen().availableGeometry())
 
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self.waiting.tick)
         self._ticker.start()
 
+    def fit_to(self, available: QRect) -> None:
+        """Size the window for a screen whose free area is ``available``, and centre it."""
+        size = default_size(available.size())
+        self.setMinimumSize(minimum_size(available.size()))
+        self.resize(size)
+        left = sidebar_width(size.width())
+        self.splitter.setSizes([left, size.width() - left])
+        self.move(available.x() + (available.width() - size.width()) // 2,
+                  available.y() + (available.height() - size.height()) // 2)
+
     # Showing -----------------------------------------------------------------------
 
     def set_waiting(self, rows: list[VisitView]) -> None:
         known = self._known_waiting
+        chosen = self.selected_visit_id()
         self.waiting.set_rows(rows)
+        if chosen is not None and chosen not in self.waiting.visit_ids():
+            # The view would select the next customer in its place: choosing is the advisor's.
+            self.waiting_table.clearSelection()
         self._known_waiting = self.waiting.visit_ids()
         if known is not None:
             for row in rows:

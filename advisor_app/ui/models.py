@@ -6,6 +6,7 @@ as plain text (item views never interpret rich text in DisplayRole).
 
 from __future__ import annotations
 
+import html
 import time
 from typing import Any, Generic, TypeVar
 
@@ -42,10 +43,51 @@ class _RowsModel(QAbstractTableModel, Generic[Row]):
     def cell(self, row: Row, column: int) -> str:
         raise NotImplementedError
 
+    def row_id(self, row: Row) -> Any:
+        """What identifies a row across updates."""
+        return getattr(row, "id")  # noqa: B009 - every row type has an id
+
     def set_rows(self, rows: list[Row]) -> None:
-        self.beginResetModel()
+        """Show ``rows``. Rows are matched by their ``id``: those gone are removed, new ones
+        inserted, the rest moved and refreshed in place, so a view keeps its selection
+        (the advisor's chosen customer stays chosen while others come and go)."""
+        wanted = {self.row_id(row) for row in rows}
+        if len(wanted) != len(rows):  # not a list of records: start over
+            self.beginResetModel()
+            self._rows = list(rows)
+            self.endResetModel()
+            return
+        for position in reversed(range(len(self._rows))):
+            if self.row_id(self._rows[position]) not in wanted:
+                self.beginRemoveRows(QModelIndex(), position, position)
+                del self._rows[position]
+                self.endRemoveRows()
+        known = {self.row_id(row) for row in self._rows}
+        added = [row for row in rows if self.row_id(row) not in known]
+        if added:
+            self.beginInsertRows(QModelIndex(), len(self._rows),
+                                 len(self._rows) + len(added) - 1)
+            self._rows.extend(added)
+            self.endInsertRows()
+        order = [self.row_id(row) for row in rows]
+        if [self.row_id(row) for row in self._rows] != order:
+            self._reorder(order)
         self._rows = list(rows)
-        self.endResetModel()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._rows) - 1, self.columnCount() - 1))
+
+    def _reorder(self, order: list[Any]) -> None:
+        """Put the rows into ``order`` (their ids), moving persistent indexes along."""
+        self.layoutAboutToBeChanged.emit()
+        old_ids = [self.row_id(row) for row in self._rows]
+        new_position = {row_id: position for position, row_id in enumerate(order)}
+        self._rows.sort(key=lambda row: new_position[self.row_id(row)])
+        moved = self.persistentIndexList()
+        self.changePersistentIndexList(
+            moved, [self.index(new_position[old_ids[index.row()]], index.column())
+                    for index in moved])
+        self.layoutChanged.emit()
 
     def row_at(self, row: int) -> Row:
         return self._rows[row]
@@ -63,8 +105,11 @@ class _RowsModel(QAbstractTableModel, Generic[Row]):
         if not index.isValid():
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell(row, index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            # The tooltip shows what a narrow column cuts short. Qt shows a tooltip as
+            # rich text when it looks like markup: always hand it escaped rich text.
+            text = self.cell(row, index.column())
+            return text if role == Qt.ItemDataRole.DisplayRole else f"<p>{html.escape(text)}</p>"
         if role == ROW_ROLE:
             return row
         return None
@@ -159,6 +204,9 @@ class MessageModel(_RowsModel[dict[str, Any]]):
             return " ".join(str(row.get("text", "")).split())
         return (QCoreApplication.translate("MessageModel", "erledigt") if row.get("handled_at")
                 else QCoreApplication.translate("MessageModel", "neu"))
+
+    def row_id(self, row: dict[str, Any]) -> Any:
+        return row["id"]
 
     def unhandled_count(self) -> int:
         return sum(1 for r in self._rows if not r.get("handled_at"))

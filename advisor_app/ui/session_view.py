@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -52,6 +53,10 @@ def stats_text(stats: SessionStats) -> str:
         "Verlust {loss:.1f} % · {fps:.0f} Bilder/s").format(
         rtt=rtt, down=stats.inbound_bitrate / 1000, up=stats.outbound_bitrate / 1000,
         loss=stats.fraction_lost * 100, fps=stats.frames_per_second)
+
+
+CHAT_WIDTH = 300
+CHAT_MINIMUM_WIDTH = 220
 
 
 class WrappingDelegate(QStyledItemDelegate):
@@ -97,8 +102,10 @@ class SessionView(QWidget):
         self.phone = plain_label()
         self.consent = plain_label()
         self.allowed = plain_label(object_name="allowed")
-        self.allowed.setWordWrap(True)
         self.quality = plain_label(object_name="quality")
+        # Narrow chat column or long names: wrap, never cut off.
+        for label in (self.name, self.phone, self.consent, self.allowed, self.quality):
+            label.setWordWrap(True)
 
         self.chat_view = QListView()
         self.chat_view.setModel(self.chat_model)
@@ -121,7 +128,7 @@ class SessionView(QWidget):
         self.mute_button.setCheckable(True)
         self.mute_button.toggled.connect(lambda muted: self.microphoneToggled.emit(not muted))
         self.microphone_level = LevelMeter()
-        self.microphone_level.setFixedWidth(72)
+        self.microphone_level.setFixedWidth(60)
         self.camera_button = QPushButton(self.tr("Kamera aus"))
         self.camera_button.setCheckable(True)
         self.camera_button.toggled.connect(lambda off: self.cameraToggled.emit(not off))
@@ -130,6 +137,7 @@ class SessionView(QWidget):
         self.end_button.clicked.connect(self.endRequested)
 
         details = QFormLayout()
+        details.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         details.addRow(self.tr("Kunde"), self.name)
         details.addRow(self.tr("Rückrufnummer"), self.phone)
         details.addRow(self.tr("Einwilligung"), self.consent)
@@ -158,8 +166,7 @@ class SessionView(QWidget):
         chat_input_row.addWidget(self.chat_input, 1)
         chat_input_row.addWidget(self.send_button)
         right_panel = QWidget()
-        right_panel.setMinimumWidth(340)
-        right_panel.setMaximumWidth(460)
+        right_panel.setMinimumWidth(CHAT_MINIMUM_WIDTH)
         right = QVBoxLayout(right_panel)
         right.setContentsMargins(0, 0, 0, 0)
         right.addLayout(preview_row)
@@ -173,12 +180,24 @@ class SessionView(QWidget):
             "Textgespräch – es werden weder Bild noch Ton übertragen."), "sectionTitle")
         self.text_only_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
+        # The picture takes what the chat leaves; the advisor can narrow the chat.
+        picture = QWidget()
+        picture_layout = QVBoxLayout(picture)
+        picture_layout.setContentsMargins(0, 0, 0, 0)
+        picture_layout.addWidget(video_area)
+        picture_layout.addWidget(self.text_only_note)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("sessionSplitter")
+        self.splitter.addWidget(picture)
+        self.splitter.addWidget(right_panel)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setSizes([10_000, CHAT_WIDTH])
+        self.chat_panel = right_panel
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
-        layout.setSpacing(16)
-        layout.addWidget(video_area, 1)
-        layout.addWidget(self.text_only_note, 1)
-        layout.addWidget(right_panel)
+        layout.addWidget(self.splitter)
         self.show_visit(None)
 
     def _send(self) -> None:

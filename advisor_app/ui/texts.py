@@ -8,12 +8,15 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
 from advisor_app.net.rest import ServerError
-from live_protocol.states import ConnectionMode
-from live_protocol.views import VisitView
+
+if TYPE_CHECKING:
+    # Only for annotations: the sign-in window loads this module before pydantic.
+    from live_protocol.views import VisitView
 
 
 def appointment_state_label(state: str) -> str:
@@ -73,10 +76,10 @@ def sign_in_input_problem(server_url: str, username: str, password: str) -> str 
 
 def consent_statements(visit: VisitView) -> list[str]:
     """What the customer allowed, in plain sentences."""
-    if visit.mode == ConnectionMode.TEXT:
+    if visit.mode == "text":
         return [QCoreApplication.translate(
             "Texts", "Textgespräch: Der Kunde überträgt weder Bild noch Ton.")]
-    if visit.mode != ConnectionMode.VIDEO:
+    if visit.mode != "video":
         return [QCoreApplication.translate("Texts", "Der Kunde wählt gerade die Verbindung.")]
     statements = []
     if not visit.show_me:

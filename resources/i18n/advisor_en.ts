@@ -27,12 +27,12 @@
 <context>
     <name>AudioInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="230"/>
+        <location filename="../../advisor_app/media/capture.py" line="232"/>
         <source>Das Mikrofon lässt sich nicht öffnen.</source>
         <translation>The microphone cannot be opened.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="233"/>
+        <location filename="../../advisor_app/media/capture.py" line="235"/>
         <source>Das gewählte Mikrofon ist nicht angeschlossen.</source>
         <translation>The chosen microphone is not connected.</translation>
     </message>
@@ -125,87 +125,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="59"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="60"/>
         <source>Videoberatung – Berater-Konsole</source>
         <translation>Videoberatung – advisor console</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="66"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="67"/>
         <source>Aktionen</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="69"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="70"/>
         <source>Termin buchen …</source>
         <translation>Book appointment …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="72"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="73"/>
         <source>Einstellungen …</source>
         <translation>Settings …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="80"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="81"/>
         <source>Abmelden</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="89"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="84"/>
+        <source>Beenden</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="88"/>
+        <source>&amp;Konsole</source>
+        <translation>&amp;Console</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="98"/>
         <source>Annehmen</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="98"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="107"/>
         <source>Wartende Kunden</source>
         <translation>Waiting customers</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="106"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="115"/>
         <source>Termine</source>
         <translation>Appointments</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="120"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="129"/>
         <source>Gespräch</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="132"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="141"/>
         <source>Verbinde …</source>
         <translation>Connecting …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="150"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="159"/>
         <source>Wartende Kunden ({count})</source>
         <translation>Waiting customers ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="156"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="165"/>
         <source>Heute ({count})</source>
         <translation>Today ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="161"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="170"/>
         <source>Nächste Tage ({count})</source>
         <translation>Next days ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="164"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="173"/>
         <source>Nachrichten ({count})</source>
         <translation>Messages ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="165"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="174"/>
         <source>Nachrichten</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="169"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="178"/>
         <source>Verbunden</source>
         <translation>Connected</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="170"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="179"/>
         <source>Verbindung unterbrochen – verbinde neu …</source>
         <translation>Connection lost – reconnecting …</translation>
     </message>
@@ -269,88 +279,88 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="40"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="50"/>
         <source>RTT {rtt} · empfangen {down:.0f} kbit/s · gesendet {up:.0f} kbit/s · Verlust {loss:.1f} % · {fps:.0f} Bilder/s</source>
         <translation>RTT {rtt} · received {down:.0f} kbit/s · sent {up:.0f} kbit/s · loss {loss:.1f} % · {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="61"/>
-        <location filename="../../advisor_app/ui/session_view.py" line="182"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="91"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="217"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="62"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="92"/>
         <source>Ihre Kamera</source>
         <translation>Your camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="79"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="114"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="81"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="116"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="85"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="120"/>
         <source>Stumm</source>
         <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="90"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="125"/>
         <source>Kamera aus</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="93"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="128"/>
         <source>Gespräch beenden</source>
         <translation>End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="98"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="133"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="99"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="134"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="100"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="135"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="101"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="136"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="132"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="167"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="138"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="173"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="178"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="213"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="180"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="215"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="191"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="226"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
     </message>
@@ -358,77 +368,77 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="51"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="50"/>
         <source>Einstellungen</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="60"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="59"/>
         <source>Keine Vorschau</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="64"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="63"/>
         <source>Testton abspielen</source>
         <translation>Play test sound</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="71"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="70"/>
         <source>Wie das System</source>
         <translation>As the system</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="76"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="75"/>
         <source>Eine andere Sprache gilt ab dem nächsten Start der Konsole.</source>
         <translation>A different language applies from the next start of the console.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="80"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="79"/>
         <source>Kamera</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="82"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="81"/>
         <source>Mikrofon</source>
         <translation>Microphone</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="83"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="82"/>
         <source>Pegel</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="87"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="86"/>
         <source>Lautsprecher</source>
         <translation>Speaker</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="89"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="88"/>
         <source>Sprache</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="93"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="92"/>
         <source>Übernehmen</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="96"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="95"/>
         <source>Abbrechen</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="102"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="101"/>
         <source>Geräte und Sprache</source>
         <translation>Devices and language</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="127"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="126"/>
         <source>Sie sollten jetzt einen Klang hören.</source>
         <translation>You should hear a sound now.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="128"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="127"/>
         <source>Kein Lautsprecher gefunden – der Testton kann nicht abgespielt werden.</source>
         <translation>No speaker found – the test sound cannot be played.</translation>
     </message>
@@ -628,12 +638,12 @@
 <context>
     <name>VideoInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="136"/>
+        <location filename="../../advisor_app/media/capture.py" line="138"/>
         <source>Die gewählte Kamera ist nicht angeschlossen.</source>
         <translation>The chosen camera is not connected.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="158"/>
+        <location filename="../../advisor_app/media/capture.py" line="160"/>
         <source>Die Kamera meldet einen Fehler: {text}</source>
         <translation>The camera reports an error: {text}</translation>
     </message>
@@ -641,12 +651,12 @@
 <context>
     <name>WaitingAlert</name>
     <message>
-        <location filename="../../advisor_app/ui/alerts.py" line="62"/>
+        <location filename="../../advisor_app/ui/alerts.py" line="69"/>
         <source>Kunde wartet</source>
         <translation>Customer waiting</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/alerts.py" line="63"/>
+        <location filename="../../advisor_app/ui/alerts.py" line="70"/>
         <source>{name} wartet auf Sie.</source>
         <translation>{name} is waiting for you.</translation>
     </message>
@@ -677,17 +687,17 @@
 <context>
     <name>devices</name>
     <message>
-        <location filename="../../advisor_app/media/devices.py" line="60"/>
+        <location filename="../../advisor_app/media/devices.py" line="66"/>
         <source>Testbild (keine Kamera)</source>
         <translation>Test picture (no camera)</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/devices.py" line="67"/>
+        <location filename="../../advisor_app/media/devices.py" line="73"/>
         <source>Testton (kein Mikrofon)</source>
         <translation>Test tone (no microphone)</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/devices.py" line="74"/>
+        <location filename="../../advisor_app/media/devices.py" line="80"/>
         <source>Stumm (kein Lautsprecher)</source>
         <translation>Silent (no speaker)</translation>
     </message>

@@ -13,6 +13,9 @@ from advisor_app.controller import ConsoleController
 from advisor_app.media.capture import AudioInput, AudioOutput, VideoInput
 from advisor_app.media.devices import SYNTHETIC, cameras, microphones, speakers
 from advisor_app.media.synthetic import read_frame_number, tone_pcm
+from live_protocol import messages as m
+from live_protocol.states import Party
+from tests.advisor.views import visit
 
 
 def test_every_device_list_offers_the_synthetic_source_last(qapp: Any) -> None:
@@ -96,13 +99,11 @@ def opened(made: ConsoleController) -> tuple[bool, bool, bool]:
 def test_devices_open_only_for_what_the_customer_chose(qtbot: QtBot) -> None:
     made = ConsoleController(NoRest(), {"username": "anna"})  # type: ignore[arg-type]
     assert opened(made) == (False, False, False)
-    made._set_visit({"id": 1, "customer_name": "E", "customer_phone": "1", "mode": "text"})
+    made.session_changed(visit(1, mode="text"), [])
     assert opened(made) == (False, False, False)
-    made._set_visit({"id": 1, "customer_name": "E", "customer_phone": "1", "mode": "video",
-                     "see_advisor": False, "show_me": True})
+    made.session_changed(visit(1, mode="video", see_advisor=False, show_me=True), None)
     assert opened(made) == (False, True, True), "the customer does not want to see the advisor"
-    made._set_visit({"id": 1, "customer_name": "E", "customer_phone": "1", "mode": "video",
-                     "see_advisor": True, "show_me": False})
+    made.session_changed(visit(1, mode="video", see_advisor=True, show_me=False), None)
     assert opened(made) == (True, True, True)
     own: list[Any] = []
     made.ownVideoFrame.connect(own.append)
@@ -111,7 +112,7 @@ def test_devices_open_only_for_what_the_customer_chose(qtbot: QtBot) -> None:
     made.set_camera_enabled(False)
     assert made.camera.blank and own[-1] is None
     made.set_camera_enabled(True)
-    made._on_event({"type": "ended"})
+    made.session_ended(m.Ended(visit_id=1, by=Party.ADVISOR))
     assert opened(made) == (False, False, False)
 
 

@@ -3,7 +3,10 @@ accept, show the customer's video, send the advisor's, chat both ways, end; mess
 booking over the real REST API. Customers are simulated over the customer WebSocket, the
 video ones with an aiortc peer that offers like the browser does.
 
-With ``VB_SCREENSHOTS=<folder>`` the test also saves the screenshots for the docs.
+With ``VB_SCREENSHOTS=<folder>`` the test also saves the screenshots for the docs; run
+under an X server (``QT_QPA_PLATFORM=xcb``, e.g. Xvfb at 1024x768, 1366x768, 1920x1080) it
+also saves the whole screen at the sign-in, with customers waiting and in the session,
+named by the screen's size: they show whether the console fits that screen.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import httpx
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -66,10 +70,27 @@ async def eventually(condition: Callable[[], bool], what: str, timeout: float = 
         await asyncio.sleep(0.05)
 
 
+def shot_path(name: str) -> str:
+    assert SHOTS
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    return str(Path(SHOTS) / f"console-{name}.png")
+
+
 def shoot(widget: QWidget, name: str) -> None:
     if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        widget.grab().save(str(Path(SHOTS) / f"console-{name}.png"))
+        widget.grab().save(shot_path(name))
+
+
+async def shoot_screen(widget: QWidget, name: str) -> None:
+    """The whole screen with ``widget`` on it (only under a real X server)."""
+    if not SHOTS or QGuiApplication.platformName() != "xcb":
+        return
+    handle = widget.windowHandle()
+    await eventually(lambda: handle is not None and handle.isExposed(), f"{name} on screen")
+    await asyncio.sleep(0.5)  # its first paint reaches the X server; nothing to wait on
+    screen = widget.screen()
+    size = screen.size()
+    assert screen.grabWindow(0).save(shot_path(f"{name}-{size.width()}x{size.height()}"))
 
 
 def join_token(server: LiveServer) -> str:
@@ -134,7 +155,7 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         dialog.username.setText(credentials["username"])
         dialog.password.setText(credentials["password"])
         dialog.remember.setChecked(True)
-        shoot(dialog, "sign-in")
+        await shoot_screen(dialog, "sign-in")
         qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
         await eventually(lambda: console.window is not None, "signed in")
         window, controller = console.window, console.controller
@@ -178,7 +199,7 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         inbox = window.messages_view
         await eventually(lambda: inbox.model.unhandled_count() == 1, "the message arrives")
         await eventually(lambda: window.waiting.rowCount() == 2, "the writer stops waiting")
-        shoot(window, "main")
+        await shoot_screen(window, "main")
         window.tabs.setCurrentWidget(inbox)
         inbox.table.selectRow(0)
         shoot(window, "messages")
@@ -223,7 +244,7 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         assert line["line"]["text"] == "Ja, sehr gut. Worum geht es?"
         await eventually(lambda: session.chat_model.rowCount() == 2, "own line echoed")
         await eventually(lambda: session.quality.text().startswith("RTT"), "quality line")
-        shoot(window, "session")
+        await shoot_screen(window, "session")
 
         # Booking for a customer: the server's field errors show, then it books.
         controller.spawn(console.open_booking())
@@ -262,9 +283,11 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         # Signing out forgets the stored password and remembers the window's layout.
         window.splitter.setSizes([560, 840])
         state = window.layout_state()
-        await console.sign_out()
+        session.splitter.setSizes([900, 250])
+        chat_state = session.splitter.saveState()
+        window.sign_out_action.trigger()
+        await eventually(lambda: console.dialog.isVisible(), "the sign-in dialog again")
         assert memory_keyring.passwords == {}
-        assert console.dialog.isVisible()
         again = MainWindow("Anna Berater")
         qtbot.addWidget(again)
         geometry = console_settings.geometry("main")
@@ -274,5 +297,6 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         assert layout == state
         assert again.restoreGeometry(geometry)
         assert again.restore_layout_state(layout)
+        assert console_settings.geometry("session-splitter") == chat_state
 
     run_on_qasync(scenario, timeout=120)

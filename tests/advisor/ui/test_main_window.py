@@ -3,10 +3,10 @@ the messages inbox, and customer text shown as plain text everywhere."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 
 from advisor_app.controller import appointments
@@ -14,22 +14,10 @@ from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.models import AppointmentModel, ChatModel, WaitingModel
 from advisor_app.ui.session_view import SessionView
 from live_protocol.states import Party
-from live_protocol.views import ChatLine, VisitView
+from live_protocol.views import ChatLine
+from tests.advisor.views import NOW, visit
 
 EVIL = "<b>x</b><script>alert(1)</script>"
-NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
-
-
-def visit(visit_id: int, name: str = "Erika Mustermann", waited_seconds: int = 65,
-          **extra: Any) -> VisitView:
-    return VisitView.model_validate({
-        "id": visit_id, "state": "waiting", "customer_name": name,
-        "customer_phone": "+49 30 1234567", "language": "de", "appointment_id": 3,
-        "appointment_start": NOW.isoformat(), "topic_id": None, "advisor_id": 1,
-        "advisor_name": "Anna Berater", "mode": None, "see_advisor": False, "show_me": False,
-        "waiting_since": (NOW - timedelta(seconds=waited_seconds)).isoformat(),
-        "consent_at": NOW.isoformat(), "disconnected": False, **extra,
-    })
 
 
 def test_waiting_time_counts_up_live(qtbot: QtBot) -> None:
@@ -59,6 +47,39 @@ def test_accept_emits_the_intent_for_the_selected_customer(qtbot: QtBot) -> None
     assert window.waiting_title.text() == "Wartende Kunden (2)"
 
 
+def click_row(qtbot: QtBot, table: Any, row: int) -> None:
+    """Click a row of ``table`` as the advisor does."""
+    table.show()
+    centre = table.visualRect(table.model().index(row, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+
+
+def test_the_chosen_customer_stays_chosen_while_others_come_and_go(qtbot: QtBot) -> None:
+    window = MainWindow("Anna Berater")
+    qtbot.addWidget(window)
+    window.show()
+    window.set_waiting([visit(7), visit(8, "Max Muster"), visit(9, "Paula Probe")])
+    click_row(qtbot, window.waiting_table, 1)
+    assert window.selected_visit_id() == 8
+    assert window.accept_button.isEnabled()
+
+    # Erika (before Max) leaves; Jonas arrives and waits longest, so he comes first.
+    window.set_waiting([visit(10, "Jonas Beispiel", waited_seconds=600),
+                        visit(8, "Max Muster"), visit(9, "Paula Probe", waited_seconds=30)])
+    assert window.selected_visit_id() == 8
+    assert window.accept_button.isEnabled()
+    selected = window.waiting_table.selectionModel().selectedRows()
+    assert [window.waiting.data(index) for index in selected] == ["Max Muster"]
+    with qtbot.waitSignal(window.acceptRequested) as accepted:
+        qtbot.mouseClick(window.accept_button, Qt.MouseButton.LeftButton)
+    assert accepted.args == [8]
+
+    # When Max himself leaves, nothing is chosen and „Annehmen“ is off again.
+    window.set_waiting([visit(10, "Jonas Beispiel", waited_seconds=600)])
+    assert window.selected_visit_id() is None
+    assert not window.accept_button.isEnabled()
+
+
 def test_a_new_waiting_customer_is_announced_once(qtbot: QtBot) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
@@ -83,6 +104,10 @@ def test_appointments_show_their_state_in_german() -> None:
     assert [model.data(model.index(row, 2)) for row in range(6)] == [
         "gebucht", "wartet", "im Gespräch", "erledigt", "verpasst", "abgesagt"]
     assert model.data(model.index(0, 1)) == EVIL
+    # The tooltip (for names cut short in a narrow column) shows it as plain text too.
+    tooltip = QTextDocument()
+    tooltip.setHtml(model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole))
+    assert tooltip.toPlainText() == EVIL
 
 
 def test_customer_text_is_plain_text_everywhere(qtbot: QtBot) -> None:

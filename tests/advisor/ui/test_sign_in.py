@@ -96,7 +96,7 @@ async def test_remember_me_keeps_the_password_in_the_keyring_only(
     assert again.made[0].calls == [("berater", "geheim-123")]
 
     # Signing out forgets it.
-    flow.sign_out()
+    await flow.sign_out()
     assert memory_keyring.passwords == {}
     assert not await make_flow(qtbot, console_settings, FakeRestFactory())[1].sign_in_with_stored()
 

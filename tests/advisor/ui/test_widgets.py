@@ -15,6 +15,8 @@ from advisor_app.ui.booking import BookingDialog
 from advisor_app.ui.session_view import SessionView
 from advisor_app.ui.texts import throttle_minutes, waited
 from advisor_app.ui.video import VideoWidget, fit_size
+from live_protocol.states import Party
+from live_protocol.views import ChatLine
 
 
 def test_fit_keeps_the_aspect_ratio() -> None:
@@ -103,10 +105,11 @@ def test_long_chat_lines_wrap_instead_of_being_cut(qtbot: QtBot) -> None:
     qtbot.addWidget(view)
     view.resize(900, 600)
     view.show()
-    view.chat_model.add_line({"id": 1, "sender": "customer", "text": "kurz",
-                              "created_at": "2026-11-26T10:00:00+00:00"})
-    view.chat_model.add_line({"id": 2, "sender": "customer", "text": "sehr lang " * 30,
-                              "created_at": "2026-11-26T10:00:01+00:00"})
+    view.chat_model.add_line(ChatLine(id=1, visit_id=1, sender=Party.CUSTOMER, text="kurz",
+                                      client_id="a", sent_at="2026-11-26T10:00:00+00:00"))
+    view.chat_model.add_line(ChatLine(id=2, visit_id=1, sender=Party.CUSTOMER,
+                                      text="sehr lang " * 30, client_id="b",
+                                      sent_at="2026-11-26T10:00:01+00:00"))
     qtbot.waitExposed(view)
     short = view.chat_view.visualRect(view.chat_model.index(0, 0))
     long = view.chat_view.visualRect(view.chat_model.index(1, 0))
