@@ -22,6 +22,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Lint, type-check and the whole test suite (real Chromium, PostgreSQL, SMTP server)
 test: lint

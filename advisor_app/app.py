@@ -17,7 +17,7 @@ from advisor_app.media.devices import DeviceSelection
 from advisor_app.net.rest import RestClient, ServerError, field_errors
 from advisor_app.resources import RESOURCES
 from advisor_app.settings import APPLICATION, ORGANISATION, ConsoleSettings
-from advisor_app.signin import SignInFlow
+from advisor_app.sign_in_flow import SignInFlow
 from advisor_app.ui.icon import app_icon
 from advisor_app.ui.sign_in import SignInDialog
 

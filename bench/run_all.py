@@ -501,7 +501,7 @@ def report_capacity(capacity: list[dict[str, Any]], throughput: dict[str, float]
         "`queue_status` message serialised and written per customer, on one event loop.",
         "The message throughput of one connection is a third of a bare echo server's:",
         "every message is parsed and validated by the typed protocol and answered",
-        "through the connection's outbox task.",
+        "through the connection's send-queue task.",
         "",
     ]
     return lines

@@ -43,7 +43,7 @@ from advisor_app.media.devices import (
     speaker_device,
 )
 from advisor_app.media.local import FrameFanOut
-from advisor_app.media.received import LevelMeter
+from advisor_app.media.received import SlidingRms
 from advisor_app.media.switch import black_like
 from advisor_app.media.synthetic import draw_frame, tone_pcm
 
@@ -199,7 +199,7 @@ class AudioInput(QObject):
         self.level = 0.0
         self.frames = 0
         self._chunker = PcmChunker()
-        self._meter = LevelMeter(LEVEL_WINDOW_SECONDS)
+        self._rms = SlidingRms(LEVEL_WINDOW_SECONDS)
         self._source: QAudioSource | None = None
         self._io: QIODevice | None = None
         self._timer = QTimer(self)
@@ -267,7 +267,7 @@ class AudioInput(QObject):
         frames = self._chunker.feed(pcm)
         for frame in frames:
             self.frames += 1
-            self.level = self._meter.add(frame)
+            self.level = self._rms.add(frame)
             self.fanout.publish(frame)
         if frames:
             self.levelChanged.emit(self.level)
@@ -287,7 +287,7 @@ class AudioOutput(QObject):
         self.samples_played = 0
         self.samples_dropped = 0
         self._writer = PcmWriter()
-        self._meter = LevelMeter()
+        self._rms = SlidingRms()
         self._sink: QAudioSink | None = None
         self._io: QIODevice | None = None
         self.running = False
@@ -356,7 +356,7 @@ class AudioOutput(QObject):
         """One decoded frame of the customer's audio."""
         pcm = self._writer.convert(frame)
         samples = len(pcm) // 2
-        self.level = self._meter.add(frame)
+        self.level = self._rms.add(frame)
         if self._io is None or self._sink is None:
             self.samples_played += samples
             return

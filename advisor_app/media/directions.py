@@ -1,7 +1,8 @@
 """What the customer's offer allows: SDP m-line directions → what the console may send.
 
-The browser makes the offer because the customer's choices decide what flows
-(DESIGN.md, "Who offers, and the customer's consent"). Everything here is read
+The browser makes the offer because the customer's choices decide what flows: sound
+both ways for „Bild und Ton übertragen“, the customer's camera only if the advisor may
+see them, the advisor's only if they want to see the advisor. Everything here is read
 from the *customer's* side of the offer and mirrored for the answer; the console
 never sends or asks for more than was offered.
 """

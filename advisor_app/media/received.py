@@ -18,7 +18,7 @@ RMS_WINDOW_SECONDS = 1.0
 _S16_FULL_SCALE = 32768.0
 
 
-class LevelMeter:
+class SlidingRms:
     """RMS of s16 audio over a sliding window of about ``window_seconds``."""
 
     def __init__(self, window_seconds: float = RMS_WINDOW_SECONDS) -> None:
@@ -60,7 +60,7 @@ class ReceivedMedia:
     audio_frames: int = 0
     audio_samples: int = 0
     audio_rms: float = 0.0
-    _level: LevelMeter = field(default_factory=LevelMeter, repr=False, compare=False)
+    _level: SlidingRms = field(default_factory=SlidingRms, repr=False, compare=False)
 
     def count_video(self, frame: av.VideoFrame, at: float) -> None:
         """Note one decoded video frame received at loop time ``at``."""

@@ -3,8 +3,8 @@
 // Modules register their texts with addTexts({de: {...}, en: {...}}); t(key, params) looks
 // them up in the current language. Elements with data-i18n="key" get their textContent
 // set, data-i18n-aria-label="key" their aria-label, data-i18n-placeholder="key" their
-// placeholder. The choice is kept in localStorage;
-// without one, the `lang` query parameter (e.g. from an English e-mail) or German applies.
+// placeholder. The `lang` query parameter (e.g. from an English e-mail) comes first, then
+// the customer's own choice kept in localStorage, then German.
 
 export const LANGUAGES = ["de", "en"];
 const STORAGE_KEY = "videoberatung.language";

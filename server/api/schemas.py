@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -62,10 +62,6 @@ class ErrorBody(BaseModel):
     code: str
     message: str
     fields: list[FieldError] = []
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorBody
 
 
 # Accounts -------------------------------------------------------------------------
@@ -233,11 +229,6 @@ class JoinStatus(BaseModel):
 
 class AppointmentResponse(BaseModel):
     appointment: AppointmentView
-
-
-class AppointmentsQuery(StrictModel):
-    start: date | None = None
-    end: date | None = None
 
 
 class HealthOut(BaseModel):

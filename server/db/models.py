@@ -291,7 +291,8 @@ class OutgoingMail(Base):
 
 
 class Visit(Base):
-    """One customer's presence, from „Anmelden“ to the end (see DESIGN.md)."""
+    """One customer's presence, from „Anmelden“ to the end (its states:
+    :mod:`server.live.visit_state`)."""
 
     __tablename__ = "visits"
     __table_args__ = (Index("ix_visits_live", "state", "advisor_id", "topic_id"),)

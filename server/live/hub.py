@@ -19,13 +19,13 @@ from typing import Protocol
 from live_protocol.codec import as_payload
 from live_protocol.messages import Ended, ServerMessage
 from server.core.config import Settings
+from server.core.counters import InstanceCounters
 from server.db.models import Party, utcnow
 from server.db.session import Database
 from server.live import presence, visits
 from server.live.bus import Bus, MissedMessages, Subscription
 from server.live.ratelimit import ConnectionCounter
 from server.live.room import RoomSnapshot, take_snapshot
-from server.operations.metrics import InstanceCounters
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The life of a visit as a pure state machine (see DESIGN.md).
+"""The life of a visit as a pure state machine.
 
 ``waiting`` → ``offered`` (an advisor accepted) → ``active`` (text or video) → ``ended``;
 from ``waiting`` also ``left_message``; any live state → ``abandoned`` when the customer

@@ -71,7 +71,8 @@ async def entry_for_join_token(
     if status == "cancelled":
         raise Gone("this appointment was cancelled")
     if status == "early":
-        raise Forbidden("the consultation room opens 30 minutes before the appointment")
+        raise Forbidden(f"the consultation room opens {settings.join_opens_minutes_before} "
+                        "minutes before the appointment")
     if status == "over":
         raise Gone("this appointment is over")
     return Entry(appointment=appointment, topic=appointment.topic)

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.core.config import Settings
+from server.core.counters import InstanceCounters
 from server.db.models import ConnectionMode, MailState, OutgoingMail, Party, Visit, VisitState
 from server.live.presence import online_advisors
 from server.live.visit_state import LIVE_STATES
@@ -50,17 +51,6 @@ class Family:
     kind: MetricKind
     help: str
     samples: Sequence[Sample]
-
-
-@dataclass
-class InstanceCounters:
-    """Errors this server instance has seen since it started."""
-
-    http_server_errors: int = 0
-    websocket_errors: Counter[str] = field(default_factory=Counter)
-
-    def websocket_error(self, code: str) -> None:
-        self.websocket_errors[code] += 1
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from aiortc.codecs import depayload, get_decoder, get_encoder
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import MediaStreamError
 
-from advisor_app.media.received import LevelMeter
+from advisor_app.media.received import SlidingRms
 from advisor_app.media.switch import SwitchableTrack
 from advisor_app.media.synthetic import (
     SyntheticAudioTrack,
@@ -109,7 +109,7 @@ async def test_video_track_skips_ahead_instead_of_bursting_after_a_pause() -> No
 
 async def test_audio_track_is_a_paced_20ms_sine() -> None:
     track = SyntheticAudioTrack(frequency=440, sample_rate=48000, amplitude=0.3)
-    meter = LevelMeter()
+    meter = SlidingRms()
     started = time.monotonic()
     frames = [await track.recv() for _ in range(11)]
     elapsed = time.monotonic() - started
@@ -145,8 +145,8 @@ async def test_switched_off_tracks_send_silence_and_black_with_the_same_timing()
     microphone.enabled = camera.enabled = False
     silent, black = await microphone.recv(), await camera.recv()
 
-    assert LevelMeter().add(loud) > 0.1
-    assert LevelMeter().add(silent) == 0.0
+    assert SlidingRms().add(loud) > 0.1
+    assert SlidingRms().add(silent) == 0.0
     assert (silent.pts, silent.samples) == (960, 960)
     assert read_frame_number(lit) == 0
     assert read_frame_number(black) is None

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from advisor_app.credentials import SERVICE
 from advisor_app.net.rest import ServerError
 from advisor_app.settings import ConsoleSettings
-from advisor_app.signin import SignInFlow
+from advisor_app.sign_in_flow import SignInFlow
 from advisor_app.ui.sign_in import SignInDialog
 from tests.advisor.ui.conftest import FakeRestFactory, MemoryKeyring
 
