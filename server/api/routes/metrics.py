@@ -17,11 +17,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api.deps import ServicesDep
 from server.api.routes.health import VERSION
+from server.core.counters import InstanceCounters
 from server.core.errors import Forbidden, NotAuthenticated
 from server.db.models import utcnow
 from server.operations.metrics import (
     CONTENT_TYPE,
-    InstanceCounters,
     build_families,
     read_shared_figures,
     render,
