@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -451,6 +451,8 @@ async def reschedule(
             appointment.reminder_1h_sent_at = None
     except IntegrityError:
         raise SlotTaken(SLOT_TAKEN_MESSAGE) from None
+    # The links of earlier mails name the old time: only the new mail's links work now.
+    await session.execute(delete(AccessToken).where(AccessToken.appointment_id == appointment.id))
     audit(session, actor, "appointment.rescheduled", f"appointment:{appointment.id}",
           old_start=old_start.isoformat(), new_start=slot.start.isoformat())
     return appointment

@@ -246,7 +246,7 @@ class CustomerParty(BaseParty):
         if len(given) != 1:
             raise WrongStep("give exactly one of join_token, visit_token or topic_id")
         if hello.visit_token:
-            visit = await visits.visit_for_token(session, hello.visit_token)
+            visit = await visits.visit_for_token(session, hello.visit_token, utcnow())
             self.visit_id = visit.id
             self.authenticated = True
             if visit.state in SESSION_STATES or visit.state == VisitState.WAITING:

@@ -44,6 +44,7 @@ from server.legal import load_legal_text
 from server.live.visit_state import LIVE_STATES, VisitEvent, allowed_from, next_state
 
 CONSENT_DOCUMENTS = ("privacy", "terms", "security")
+VISIT_TOKEN_AFTER_END = timedelta(minutes=15)
 
 
 
@@ -85,12 +86,17 @@ async def entry_for_topic(session: AsyncSession, topic_id: int) -> Entry:
     return Entry(appointment=None, topic=topic)
 
 
-async def visit_for_token(session: AsyncSession, token: str) -> Visit:
+async def visit_for_token(session: AsyncSession, token: str, now: datetime) -> Visit:
+    """The visit a browser resumes. Once the visit is over, its token works only for a
+    short while (to rate it, or reload the last page): name, phone and chat are not
+    handed out to whoever finds the token later."""
     visit = await session.scalar(
         select(Visit).where(Visit.token_hash == security.token_hash(token))
     )
     if visit is None:
         raise NotFound("this visit is not known")
+    if visit.ended_at is not None and now - visit.ended_at > VISIT_TOKEN_AFTER_END:
+        raise Gone("this conversation is over")
     return visit
 
 

@@ -83,8 +83,11 @@ class PurgeReport:
 
 
 def old_appointments(cutoff: datetime) -> Select[int]:
-    return select(Appointment.id).where(Appointment.state.in_(FINISHED_APPOINTMENTS),
-                                        Appointment.ends_at < cutoff)
+    """Finished appointments: a cancelled one counts from its cancellation (it may have
+    been far in the future), the others from their end."""
+    return select(Appointment.id).where(
+        Appointment.state.in_(FINISHED_APPOINTMENTS),
+        func.coalesce(Appointment.cancelled_at, Appointment.ends_at) < cutoff)
 
 
 def old_visits(cutoff: datetime) -> Select[int]:

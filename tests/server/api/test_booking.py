@@ -309,6 +309,11 @@ async def test_reschedule_keeps_the_record_and_sends_a_new_invitation(
     assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
     assert after.decoded("DTSTART") == later
     assert link_in(second, "join") != link_in(first, "join")
+    # The first mail's links named the old time: they no longer work, the new ones do.
+    for old in (f"manage/{manage}", f"join/{link_in(first, 'join')}"):
+        assert (await api.client.get(f"/api/v1/public/{old}")).status_code == 404
+    assert (await api.client.get(
+        f"/api/v1/public/manage/{link_in(second, 'manage')}")).status_code == 200
 
     # The old time is free again; the new one is taken.
     taken = await api.client.post("/api/v1/public/bookings",

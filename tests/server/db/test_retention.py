@@ -368,3 +368,34 @@ async def test_the_server_erases_old_data_in_the_background(
     async with db.session() as session:
         recent = await session.get(Visit, world.recent_visit)
     assert recent is not None and recent.customer_name == "Rita Neu"
+
+
+async def test_a_cancelled_appointment_counts_from_its_cancellation(
+    db: Database, db_settings: Settings, seeded: Seeded
+) -> None:
+    now = utcnow().replace(microsecond=0)
+    async with db.session() as session:
+        def cancelled(name: str, start: datetime, cancelled_at: datetime) -> Appointment:
+            who = Customer(name=name, email=f"{name.lower()}@example.com",
+                           phone="+49301111111", created_at=cancelled_at - DAY)
+            session.add(who)
+            row = Appointment(advisor_id=seeded.advisor_id, topic_id=seeded.topic_id,
+                              customer=who, starts_at=start,
+                              ends_at=start + timedelta(minutes=30),
+                              state=AppointmentState.CANCELLED, cancelled_at=cancelled_at,
+                              ics_uid=f"{uuid.uuid4()}@videoberatung",
+                              created_at=cancelled_at - DAY, scheduled_at=cancelled_at - DAY)
+            session.add(row)
+            return row
+
+        # Booked for a day that is still ahead, cancelled long ago: over for retention.
+        cancelled("Vorlaeufig", now + 30 * DAY, cancelled_at=now - 100 * DAY)
+        # Cancelled days ago for a day long past its notice: kept for now.
+        cancelled("Kuerzlich", now + 3 * DAY, cancelled_at=now - 5 * DAY)
+        await session.commit()
+
+    report = await run_retention(db, db_settings, days=90, now=now)
+
+    assert report.customers_anonymised == 1
+    rows = text_of(await snapshot(db))
+    assert "Vorlaeufig" not in rows and "Kuerzlich" in rows

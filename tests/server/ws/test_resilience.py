@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
 from server.db.models import Visit, VisitState
+from server.live.visits import VISIT_TOKEN_AFTER_END
 from tests.fixtures.live import Live, LiveClient
 from tests.server.conftest import Seeded
 
@@ -41,6 +43,30 @@ async def test_a_reload_while_waiting_keeps_the_place(live: Live, seeded: Seeded
     assert (await second.expect("queue_status"))["place"] == 2
     room = await advisor.expect("waiting_room")
     assert [v["disconnected"] for v in room["waiting"]] == [False, False]
+
+
+async def test_a_visit_token_stops_working_a_while_after_the_end(
+    live: Live, seeded: Seeded
+) -> None:
+    customer, signed_in = await live.customer(await live.appointment_now())
+    await customer.send(type="give_up")
+    await customer.expect("ended")
+    await customer.close()
+    token, visit_id = signed_in["visit_token"], signed_in["visit"]["id"]
+    again, _ = await _resume(live, token)  # soon after the end: to rate, to reload
+    await again.close()
+
+    async with live.db.session() as session:
+        visit = await session.get(Visit, visit_id)
+        assert visit is not None and visit.ended_at is not None
+        visit.ended_at -= VISIT_TOKEN_AFTER_END + timedelta(seconds=1)
+        await session.commit()
+    late = await live.connect("/ws/customer")
+    await late.send(type="hello", protocol=1, visit_token=token)
+    refused = await late.expect("error")
+    assert refused["code"] == "gone"
+    assert "Erika" not in str(late.received)  # no name, phone or chat for a stale token
+    await late.closed.wait()
 
 
 async def test_chat_history_is_replayed_after_a_network_drop(live: Live, seeded: Seeded) -> None:
