@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from advisor_app.media import AdvisorPeer, AnswerPlan, ReceivedMedia, read_frame_number
 from advisor_app.media.received import consume_track
 from advisor_app.media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
+from tests.fixtures.waiting import eventually
 
 
 @pytest.fixture(autouse=True)
@@ -107,13 +107,6 @@ async def open_session() -> AsyncIterator[OpenSession]:
         await browser.close()
         await advisor.close()
 
-
-async def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 def video_direction(answer_sdp: str) -> str | None:

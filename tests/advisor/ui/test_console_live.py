@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from advisor_app.ui.main_window import MainWindow
 from tests.advisor.ui.conftest import MemoryKeyring
 from tests.conftest import LiveServer
 from tests.fixtures.live import LiveClient
+from tests.fixtures.waiting import eventually
 
 SHOTS = os.environ.get("VB_SCREENSHOTS")
 
@@ -57,13 +57,6 @@ def run_on_qasync(work: Callable[[], Coroutine[Any, Any, None]], timeout: float)
         loop.close()  # also shuts down its thread pool
         asyncio.set_event_loop(None)
 
-
-async def eventually(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not in time: {what}")
-        await asyncio.sleep(0.05)
 
 
 def shoot(widget: QWidget, name: str) -> None:

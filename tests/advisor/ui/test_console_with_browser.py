@@ -21,8 +21,9 @@ from pytestqt.qtbot import QtBot
 from advisor_app.app import Console, configure_application
 from advisor_app.settings import ConsoleSettings
 from tests.advisor.ui.conftest import MemoryKeyring
-from tests.advisor.ui.test_console_live import eventually, run_on_qasync, shoot
+from tests.advisor.ui.test_console_live import run_on_qasync, shoot
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from tests.fixtures.waiting import eventually
 from tests.web.test_join_page import join_path_from_log
 
 pytestmark = [pytest.mark.isolated, pytest.mark.browser]
