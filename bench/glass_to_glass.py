@@ -59,6 +59,8 @@ from harness import (
 )
 from receivers import ChromiumReceiver, ConsoleReceiver
 
+from tests.fixtures.waiting import eventually
+
 FPS = 30
 PINNED_KBPS = {(640, 480): 1200, (1280, 720): 2500}
 SETTLE_SECONDS = 5
@@ -87,14 +89,13 @@ class Call:
         self.samples: list[dict[str, Any]] = []  # once a second from the first frame
         self._last: tuple[float, int] | None = None
 
+    async def _first_frame_seen(self) -> bool:
+        return (await self.receiver.report()).get("first_frame") is not None
+
     async def start(self) -> None:
         await self.customer.join(await self.server.book_now(self.receiver.username))
         await self.customer.choose_video(see_advisor=False, show_me=True)
-        deadline = time.monotonic() + 30
-        while (await self.receiver.report()).get("first_frame") is None:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.receiver.name}: no frame within 30 s")
-            await asyncio.sleep(0.1)
+        await eventually(self._first_frame_seen, f"{self.receiver.name}'s first frame", timeout=30)
         self.first_frame = time.monotonic()
 
     async def sample(self) -> dict[str, Any]:

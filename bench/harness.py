@@ -12,11 +12,10 @@ import json
 import math
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.fixtures.processes import free_port, stop_process, wait_for_http
+from tests.fixtures.server import ServerProcess, server_env as launcher_env
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_CLOCK = "() => performance.timeOrigin + performance.now()"
@@ -176,51 +175,27 @@ class CpuWindow:
 
 
 def server_env(**extra: str) -> dict[str, str]:
-    """The environment without the caller's VB_* settings (a bench run is reproducible)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VB_")}
-    env.update({"VB_MAIL_POLL_SECONDS": "0.5", "VB_LOG_JSON": "true", **extra})
-    return env
+    """The environment of every process a benchmark starts: without the caller's VB_*
+    settings (a bench run is reproducible), logging JSON lines."""
+    return launcher_env(VB_LOG_JSON="true", **extra)
 
 
-@dataclass
-class DemoServer:
-    """``videoberatung-server demo`` in a subprocess: fresh SQLite, its own port and folder.
+class DemoServer(ServerProcess):
+    """``videoberatung-server demo`` in a subprocess (the tests' launcher): fresh SQLite,
+    its own port and folder.
 
     Benchmarks add advisors with five-minute slots and book an appointment "now" for
     every visit; an appointment whose visit has ended frees its slot again.
     """
 
-    data_dir: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-    passwords: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def database_url(self) -> str:
-        return f"sqlite+aiosqlite:///{(self.data_dir / 'videoberatung.db').resolve()}"
-
-    def start(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with (self.data_dir / "server.log").open("wb") as log:
-            self.process = subprocess.Popen(
-                [python(), "-m", "server.cli", "demo", "--data-dir", str(self.data_dir),
-                 "--port", str(self.port), "--host", "127.0.0.1"],
-                env=server_env(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        wait_for_http(f"{self.url}/healthz", timeout=60)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop_process(self.process)
-            self.process = None
+    def __init__(self, data_dir: Path, **env: str) -> None:
+        super().__init__(None, data_dir, {"VB_LOG_JSON": "true", **env}, command="demo")
+        self.passwords: dict[str, str] = {}
 
     def _settings(self) -> Any:
         from server.core.config import load_settings
 
-        return load_settings(data_dir=self.data_dir, database_url=self.database_url,
+        return load_settings(data_dir=self.data_dir, database_url=self.resolved_database_url,
                              public_url=self.url)
 
     async def add_advisor(self, username: str, display_name: str) -> str:
@@ -230,7 +205,7 @@ class DemoServer:
         from server.db.session import Database
 
         password = new_token(12)
-        database = Database(self.database_url)
+        database = Database(self.resolved_database_url)
         try:
             async with database.session() as session:
                 await create_advisor(session, username=username, password=password,
@@ -257,7 +232,7 @@ class DemoServer:
         from server.db.session import Database
 
         settings = self._settings()
-        database = Database(self.database_url)
+        database = Database(self.resolved_database_url)
         now = utcnow().replace(microsecond=0)
         try:
             for slot in range(6):

@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,9 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from harness import percentile, rss_mib
+from harness import DemoServer, percentile, rss_mib
 
-from tests.fixtures.processes import free_port, stop_process, wait_for_http
+from tests.fixtures.processes import free_port
 
 PER_ADDRESS = 15
 
@@ -43,20 +41,21 @@ def local_address(index: int) -> str:
     return f"127.0.{1 + n // 250}.{1 + n % 250}"
 
 
-async def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], int, int]:
-    """A demo server (SQLite) on a free port; returns process, port and a topic id."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VB_")}
+DEMO_TOPIC = 1  # the first topic the demo seeds
+
+
+async def start_server(data_dir: Path) -> DemoServer:
+    """A demo server (SQLite) on a free port."""
     # The per-connection rate limit would measure itself, not the server: lift it.
-    env.update({"VB_HEARTBEAT_SECONDS": "300", "VB_LOG_JSON": "true",
-                "VB_WS_MESSAGES_PER_SECOND": "1000000", "VB_WS_BURST": "1000000"})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "demo", "--data-dir", str(data_dir),
-         "--port", str(port), "--host", "127.0.0.1"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    await asyncio.to_thread(wait_for_http, f"http://127.0.0.1:{port}/healthz", 60)
-    return process, port, 1
+    server = DemoServer(data_dir, VB_HEARTBEAT_SECONDS="300",
+                        VB_WS_MESSAGES_PER_SECOND="1000000", VB_WS_BURST="1000000")
+    await asyncio.to_thread(server.start)
+    return server
+
+
+def server_pid(server: DemoServer) -> int:
+    assert server.process is not None
+    return server.process.pid
 
 
 async def consent(port: int) -> dict[str, str]:
@@ -138,17 +137,18 @@ async def run(sizes: list[int]) -> list[dict[str, Any]]:
     results = []
     for size in sizes:
         with tempfile.TemporaryDirectory() as folder:
-            process, port, topic_id = await start_server(Path(folder))
+            server = await start_server(Path(folder))
+            port, topic_id = server.port, DEMO_TOPIC
             try:
                 agreed = await consent(port)
-                idle = rss_mib(process.pid)
+                idle = rss_mib(server_pid(server))
                 customers: list[Customer] = []
                 for start in range(0, size, 100):
                     customers += await asyncio.gather(*[
                         connect_customer(port, i, topic_id, agreed)
                         for i in range(start, min(size, start + 100))])
                 await asyncio.sleep(2)
-                loaded = rss_mib(process.pid)
+                loaded = rss_mib(server_pid(server))
                 delays = await queue_change(customers)
                 results.append({
                     "customers": size, "rss_idle_mib": round(idle, 1),
@@ -160,13 +160,14 @@ async def run(sizes: list[int]) -> list[dict[str, Any]]:
                 for customer in customers:
                     await customer.socket.close()
             finally:
-                stop_process(process)
+                await asyncio.to_thread(server.stop)
     return results
 
 
 async def throughput() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
-        process, port, topic_id = await start_server(Path(folder))
+        server = await start_server(Path(folder))
+        port, topic_id = server.port, DEMO_TOPIC
         echo_port = free_port()
         echo = await echo_server(echo_port)
         try:
@@ -179,7 +180,7 @@ async def throughput() -> dict[str, float]:
             bare = await ping_throughput(f"ws://127.0.0.1:{echo_port}", 2000, ping)
         finally:
             echo.close()
-            stop_process(process)
+            await asyncio.to_thread(server.stop)
     return {"ours_msgs_per_s": round(ours, 1), "bare_echo_msgs_per_s": round(bare, 1)}
 
 

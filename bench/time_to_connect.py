@@ -20,7 +20,6 @@ import asyncio
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,22 +29,22 @@ from customer import Customer
 from harness import DemoServer, launch_chromium, median, percentile, quick
 from receivers import ChromiumReceiver, ConsoleReceiver
 
+from tests.fixtures.waiting import eventually
+
 MILESTONES = ("offerSent", "answerApplied", "iceConnected", "connected", "firstRemoteFrame")
 
 
 async def one_visit(customer_browser: Any, server: DemoServer, receiver: Any) -> dict[str, Any]:
+    async def first_frame_seen() -> bool:
+        return (await receiver.report()).get("first_frame") is not None
+
     customer = Customer(customer_browser, server)
     try:
         await customer.join(await server.book_now(receiver.username))
         await customer.choose_video(see_advisor=True, show_me=True)
         await customer.wait_for_time("firstRemoteFrame")
-        deadline = time.monotonic() + 20
+        await eventually(first_frame_seen, f"{receiver.name}'s first frame", timeout=20)
         report = await receiver.report()
-        while report.get("first_frame") is None:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{receiver.name} saw no frame: {report}")
-            await asyncio.sleep(0.05)
-            report = await receiver.report()
         times = await customer.times()
         await customer.hang_up()
     except Exception:

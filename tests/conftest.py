@@ -4,19 +4,14 @@ a live server in a subprocess, and real headless Chromium through Playwright."""
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +22,8 @@ from server.core.config import Settings, load_settings
 from server.db import migrate
 from server.db.session import Database
 from tests.fixtures.postgres import running_postgres
-from tests.fixtures.processes import free_port, stop_process, wait_for_http
+from tests.fixtures.server import ServerProcess
+from tests.fixtures.waiting import eventually_blocking
 
 pytest_plugins = ["tests.fixtures.live"]
 
@@ -160,67 +156,22 @@ async def api(db: Database, db_settings: Settings) -> AsyncIterator[Api]:
 # A live server in a subprocess ------------------------------------------------------
 
 
-@dataclass
-class LiveServer:
-    url: str
-    data_dir: Path
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    @property
-    def outbox_dir(self) -> Path:
-        return self.data_dir / "outbox"
-
-    def outbox_messages(self) -> list[EmailMessage]:
-        messages = []
-        for path in sorted(self.outbox_dir.glob("*.eml")):
-            with path.open("rb") as handle:
-                message = email.message_from_binary_file(handle, policy=email.policy.default)
-            assert isinstance(message, EmailMessage)
-            messages.append(message)
-        return messages
-
-    @property
-    def advisor_credentials(self) -> dict[str, str]:
-        loaded: dict[str, str] = json.loads((self.data_dir / "demo-advisor.json").read_text())
-        return loaded
-
-
-def server_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VB_")}
-    env.update({"VB_MAIL_POLL_SECONDS": "0.5", "VB_REMINDER_POLL_SECONDS": "5", **extra})
-    return env
-
-
 @pytest.fixture
-def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
     """``videoberatung-server demo`` in a subprocess: seeded like the demo, fresh SQLite;
     ``@pytest.mark.server_env(VB_…="…")`` sets more of its environment."""
     marker = request.node.get_closest_marker("server_env")
-    extra = dict(marker.kwargs) if marker else {}
-    port = free_port()
-    data_dir = tmp_path / "var"
-    log_path = tmp_path / "server.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "demo", "--data-dir", str(data_dir),
-         "--port", str(port)],
-        env=server_env(**extra), stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    server = ServerProcess(None, tmp_path / "var", env=dict(marker.kwargs) if marker else {},
+                           command="demo")
+    server.start()
     try:
-        wait_for_http(f"{url}/healthz", timeout=60)
-        server = LiveServer(url=url, data_dir=data_dir, process=process, log_path=log_path)
         # The demo's own confirmation mail lands first, so tests that count mails start
         # from a settled outbox.
-        deadline = time.monotonic() + 30
-        while not list(server.outbox_dir.glob("*.eml")):
-            assert time.monotonic() < deadline, "the demo's confirmation mail never arrived"
-            time.sleep(0.1)
+        eventually_blocking(server.outbox_messages, "the demo's confirmation mail",
+                            timeout=30)
         yield server
     finally:
-        stop_process(process)
-        log.close()
+        server.stop()
 
 
 # Real Chromium --------------------------------------------------------------------

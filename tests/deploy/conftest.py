@@ -22,9 +22,9 @@ from server.db import migrate
 from server.db.session import Database
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, _create_database
 from tests.fixtures.coturn import TurnServer, turnserver_binary
-from tests.fixtures.live import ServerProcess
 from tests.fixtures.nginx import Nginx, nginx_binary
 from tests.fixtures.redis import RedisServer, redis_server_binary
+from tests.fixtures.server import ServerProcess
 from tests.web.conftest import BrowserProblems
 from tests.web.flow import Advisor
 

@@ -21,13 +21,13 @@ from server.live.visit_state import LIVE_STATES
 from tests.deploy.conftest import ScaledSite, Site
 from tests.fixtures.live import LiveClient
 from tests.fixtures.nginx import UPSTREAM_HEADER
+from tests.fixtures.waiting import eventually_blocking
 from tests.web.conftest import BrowserProblems
 from tests.web.flow import (
     Advisor,
     chat_line,
     check,
     choose,
-    eventually,
     open_join_page,
     pass_system_check,
     remote_video_plays,
@@ -223,10 +223,10 @@ def test_waiting_customers_keep_their_places_when_an_instance_crashes(
         assert all(instance not in (None, crashed_id) and not gone
                    for instance, gone in visits.values()), visits
         # The advisor sees them as before: in the same order, none gone.
-        eventually(lambda: [(v.customer_name, v.disconnected)
-                            for v in advisor.engine.waiting]
-                   == [("Erika Mustermann", False), ("Zweiter Kunde", False),
-                       ("Dritter Kunde", False)], what="the advisor's waiting room")
+        eventually_blocking(lambda: [(v.customer_name, v.disconnected)
+                                     for v in advisor.engine.waiting]
+                            == [("Erika Mustermann", False), ("Zweiter Kunde", False),
+                                ("Dritter Kunde", False)], what="the advisor's waiting room")
         # Nothing written before the crash is lost, and the conversation goes on.
         messages = advisor.run(asyncio.to_thread(advisor.engine.rest.get, "/api/v1/messages"))
         assert [m["text"] for m in messages] == ["Bitte rufen Sie mich zurück."]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -16,6 +15,7 @@ from playwright.sync_api import Page, expect
 from advisor_app.headless import HeadlessAdvisor
 from live_protocol.views import VisitView
 from tests.fixtures.live import LiveClient
+from tests.fixtures.waiting import eventually_blocking
 from tests.web.test_join_page import join_path_from_log
 
 T = TypeVar("T")
@@ -69,9 +69,9 @@ class Advisor:
 
     def receives_picture_and_sound(self, what: str) -> None:
         """Wait until the engine has decoded the customer's video and hears their voice."""
-        eventually(lambda: self.engine.peer is not None
-                   and self.engine.peer.received.video_frames > 10
-                   and self.engine.peer.received.audio_rms > 0.01, what=what)
+        eventually_blocking(lambda: self.engine.peer is not None
+                            and self.engine.peer.received.video_frames > 10
+                            and self.engine.peer.received.audio_rms > 0.01, what=what)
 
     def wait_for(self, condition: Callable[[Any], bool]) -> Any:
         return self.run(self.engine.wait_for(condition))
@@ -84,13 +84,6 @@ class Advisor:
             self.thread.join(5)
             self.loop.close()
 
-
-def eventually(condition: Callable[[], bool], timeout: float = 15, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not met in time: {what}")
-        time.sleep(0.1)
 
 
 def open_join_page(page: Page, live_server: Any, *scripts: str, path: str | None = None) -> None:

@@ -4,7 +4,6 @@ the real server (``live_server``: the demo seed with Anna Berater every day 08:0
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
@@ -15,6 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.fixtures.waiting import eventually_blocking
 from tests.web.conftest import BrowserProblems
 
 pytestmark = pytest.mark.browser
@@ -52,13 +52,14 @@ def fill_contact(page: Page, *, name: str, email: str, phone: str, consent: bool
 def wait_for_mail(
     live_server: Any, matches: Callable[[EmailMessage], bool], timeout: float = 15
 ) -> EmailMessage:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in live_server.outbox_messages():
-            if matches(message):
-                return message
-        time.sleep(0.2)
-    raise AssertionError("no matching mail in the outbox")
+    found: list[EmailMessage] = []
+
+    def arrived() -> bool:
+        found[:] = [m for m in live_server.outbox_messages() if matches(m)]
+        return bool(found)
+
+    eventually_blocking(arrived, "a matching mail in the outbox", timeout)
+    return found[0]
 
 
 def mail_text(message: EmailMessage) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.fixtures.waiting import eventually_blocking
 from tests.web.conftest import BrowserProblems
 from tests.web.flow import (
     Advisor,
@@ -24,7 +25,6 @@ from tests.web.flow import (
     check,
     choose,
     drop_connection,
-    eventually,
     open_join_page,
     pass_system_check,
     remote_video_plays,
@@ -159,9 +159,9 @@ def test_text_only_visit_with_chat_end_and_rating(
     expect(page.get_by_label("nur Text übertragen")).to_be_hidden()
     choose(page, video=True, see_advisor=True, show_me=False)
     remote_video_plays(page)
-    eventually(lambda: advisor.engine.peer is not None
-               and advisor.engine.peer.received.audio_rms > 0.01,
-               what="the advisor hears the customer after switching")
+    eventually_blocking(lambda: advisor.engine.peer is not None
+                        and advisor.engine.peer.received.audio_rms > 0.01,
+                        what="the advisor hears the customer after switching")
     expect(chat_line(page, "Gern, was möchten Sie wissen?")).to_have_count(1)
 
     advisor.run(advisor.engine.end())
@@ -206,11 +206,12 @@ def test_picture_and_sound_both_ways_survive_a_network_drop(
     # A network drop: the page reconnects with its visit token and offers afresh.
     first_peer = advisor.engine.peer
     drop_connection(page)
-    eventually(lambda: advisor.engine.peer is not None and advisor.engine.peer is not first_peer,
-               what="a fresh offer after the reconnect")
-    eventually(lambda: advisor.engine.peer is not None
-               and advisor.engine.peer.received.video_frames > 5,
-               what="picture again after the reconnect")
+    eventually_blocking(lambda: advisor.engine.peer is not None
+                        and advisor.engine.peer is not first_peer,
+                        what="a fresh offer after the reconnect")
+    eventually_blocking(lambda: advisor.engine.peer is not None
+                        and advisor.engine.peer.received.video_frames > 5,
+                        what="picture again after the reconnect")
     remote_video_plays(page)
     expect(page.locator("#reconnecting")).to_be_hidden()
     advisor.run(advisor.engine.say("Sind Sie wieder da?"))
@@ -223,7 +224,7 @@ def test_picture_and_sound_both_ways_survive_a_network_drop(
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Beratung beenden").click()
     expect(page.locator("#ended-text")).to_contain_text("Sie haben die Beratung beendet")
-    eventually(lambda: advisor.engine.peer is None, what="the advisor's peer closed")
+    eventually_blocking(lambda: advisor.engine.peer is None, what="the advisor's peer closed")
     problems.assert_none()
 
 
@@ -239,9 +240,9 @@ def test_advisor_may_not_see_me_never_opens_the_camera(
     choose(page, video=True, see_advisor=True, show_me=False)
 
     remote_video_plays(page)
-    eventually(lambda: advisor.engine.peer is not None
-               and advisor.engine.peer.received.audio_rms > 0.01,
-               what="the advisor hears the customer")
+    eventually_blocking(lambda: advisor.engine.peer is not None
+                        and advisor.engine.peer.received.audio_rms > 0.01,
+                        what="the advisor hears the customer")
     time.sleep(1.0)
     peer = advisor.engine.peer
     assert peer is not None and peer.plan is not None

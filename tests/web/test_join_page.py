@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.fixtures.waiting import eventually_blocking
 from tests.web.conftest import BrowserProblems
 
 pytestmark = pytest.mark.browser
@@ -64,13 +64,14 @@ def join_path_from_mail(message: Any) -> str:
 
 
 def wait_for_new_mail(live_server: Any, known: int, to: str, timeout: float = 10) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in live_server.outbox_messages()[known:]:
-            if to in str(message["To"]):
-                return message
-        time.sleep(0.2)
-    raise AssertionError(f"no confirmation mail to {to} within {timeout} s")
+    found: list[Any] = []
+
+    def arrived() -> bool:
+        found[:] = [m for m in live_server.outbox_messages()[known:] if to in str(m["To"])]
+        return bool(found)
+
+    eventually_blocking(arrived, f"a confirmation mail to {to}", timeout)
+    return found[0]
 
 
 def book_via_api(live_server: Any, starts_at: datetime, email: str) -> tuple[int, str, Any]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from advisor_app.media import AdvisorPeer, AnswerPlan, ReceivedMedia, read_frame_number
 from advisor_app.media.received import consume_track
 from advisor_app.media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
+from tests.fixtures.waiting import eventually
 
 
 @pytest.fixture(autouse=True)
@@ -107,13 +107,6 @@ async def open_session() -> AsyncIterator[OpenSession]:
         await browser.close()
         await advisor.close()
 
-
-async def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 def video_direction(answer_sdp: str) -> str | None:
@@ -229,7 +222,9 @@ async def test_camera_off_sends_black_frames_without_the_picture(
     await eventually(lambda: browser.received.video_frames > 5)
 
     advisor.set_camera_enabled(False)
-    await asyncio.sleep(0.3)  # frames already in flight
+    # Frames already in flight still carry the picture (and a few of those may not be
+    # readable); once five black ones came in a row, every later frame is black.
+    await eventually(lambda: browser.frame_numbers[-5:] == [None] * 5, "black frames")
     seen = len(browser.frame_numbers)
     await eventually(lambda: len(browser.frame_numbers) > seen + 10)
 
@@ -238,12 +233,12 @@ async def test_camera_off_sends_black_frames_without_the_picture(
 
 async def test_stats_report_round_trip_bitrate_and_frame_rate(open_session: OpenSession) -> None:
     advisor, _ = await open_session(video="sendrecv")
+    async def round_trip_measured() -> bool:
+        return (await advisor.stats()).round_trip_time is not None
+
+    # The first receiver report can take a few seconds.
+    await eventually(round_trip_measured, "a round-trip time", timeout=8)
     stats = await advisor.stats()
-    for _ in range(80):  # the first receiver report can take a few seconds
-        if stats.round_trip_time is not None:
-            break
-        await asyncio.sleep(0.1)
-        stats = await advisor.stats()
     assert stats.round_trip_time is not None and 0 <= stats.round_trip_time < 0.5
 
     # Rates over a whole second (a busy machine makes shorter windows jumpy).

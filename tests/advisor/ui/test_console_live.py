@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -35,8 +34,9 @@ from advisor_app.media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
 from advisor_app.settings import ConsoleSettings
 from advisor_app.ui.main_window import MainWindow
 from tests.advisor.ui.conftest import MemoryKeyring
-from tests.conftest import LiveServer
 from tests.fixtures.live import LiveClient
+from tests.fixtures.server import ServerProcess
+from tests.fixtures.waiting import eventually
 
 SHOTS = os.environ.get("VB_SCREENSHOTS")
 
@@ -62,13 +62,6 @@ def run_on_qasync(work: Callable[[], Coroutine[Any, Any, None]], timeout: float)
         asyncio.set_event_loop(None)
 
 
-async def eventually(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not in time: {what}")
-        await asyncio.sleep(0.05)
-
 
 def shot_path(name: str) -> str:
     assert SHOTS
@@ -93,13 +86,13 @@ async def shoot_screen(widget: QWidget, name: str) -> None:
     assert screen.grabWindow(0).save(shot_path(f"{name}-{size.width()}x{size.height()}"))
 
 
-def join_token(server: LiveServer) -> str:
+def join_token(server: ServerProcess) -> str:
     found = re.search(r"Appointment now:\s+(\S+)", server.log_path.read_text())
     assert found, "the demo prints the join link of the appointment now"
     return found.group(1).rstrip("/").rsplit("/", 1)[-1]
 
 
-async def consent(server: LiveServer) -> dict[str, str]:
+async def consent(server: ServerProcess) -> dict[str, str]:
     async with httpx.AsyncClient(base_url=server.url) as http:
         hashes = {}
         for document in ("privacy", "terms", "security"):
@@ -108,12 +101,12 @@ async def consent(server: LiveServer) -> dict[str, str]:
         return hashes
 
 
-async def walk_in_topic(server: LiveServer) -> int:
+async def walk_in_topic(server: ServerProcess) -> int:
     async with httpx.AsyncClient(base_url=server.url) as http:
         return int((await http.get("/api/v1/public/topics")).json()[0]["id"])
 
 
-async def customer(server: LiveServer, name: str, phone: str, **hello: Any) -> LiveClient:
+async def customer(server: ServerProcess, name: str, phone: str, **hello: Any) -> LiveClient:
     client = await LiveClient.connect(f"{server.url.replace('http', 'ws', 1)}/ws/customer")
     await client.send(type="hello", protocol=1, **hello)
     await client.expect("welcome", step="sign_in")
@@ -124,7 +117,7 @@ async def customer(server: LiveServer, name: str, phone: str, **hello: Any) -> L
 
 
 def test_advisor_runs_a_video_consultation_from_the_console(
-    qtbot: QtBot, live_server: LiveServer, memory_keyring: MemoryKeyring,
+    qtbot: QtBot, live_server: ServerProcess, memory_keyring: MemoryKeyring,
     console_settings: ConsoleSettings,
 ) -> None:
     configure_application(QApplication.instance())  # type: ignore[arg-type]

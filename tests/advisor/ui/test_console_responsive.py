@@ -23,7 +23,7 @@ from advisor_app.credentials import SERVICE, keyring_key
 from advisor_app.settings import ConsoleSettings
 from tests.advisor.ui.conftest import MemoryKeyring
 from tests.advisor.ui.test_console_live import eventually, run_on_qasync
-from tests.conftest import LiveServer
+from tests.fixtures.server import ServerProcess
 
 pytestmark = pytest.mark.isolated
 
@@ -107,7 +107,7 @@ def slow_keyring() -> Iterator[SlowKeyring]:
 
 
 def test_a_slow_keyring_and_a_slow_server_never_freeze_the_window(
-    qtbot: QtBot, live_server: LiveServer, slow_keyring: SlowKeyring,
+    qtbot: QtBot, live_server: ServerProcess, slow_keyring: SlowKeyring,
     console_settings: ConsoleSettings,
 ) -> None:
     configure_application(QApplication.instance())  # type: ignore[arg-type]

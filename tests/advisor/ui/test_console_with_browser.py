@@ -21,14 +21,16 @@ from pytestqt.qtbot import QtBot
 from advisor_app.app import Console, configure_application
 from advisor_app.settings import ConsoleSettings
 from tests.advisor.ui.conftest import MemoryKeyring
-from tests.advisor.ui.test_console_live import eventually, run_on_qasync, shoot
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from tests.advisor.ui.test_console_live import run_on_qasync, shoot
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.fixtures.server import ServerProcess
+from tests.fixtures.waiting import eventually
 from tests.web.test_join_page import join_path_from_log
 
 pytestmark = [pytest.mark.isolated, pytest.mark.browser]
 
 
-async def customer_joins(page: Page, live_server: LiveServer) -> None:
+async def customer_joins(page: Page, live_server: ServerProcess) -> None:
     await page.goto(f"{live_server.url}{join_path_from_log(live_server)}")
     await page.get_by_role("button", name="Chat starten").click()
     await expect(page.locator('[data-check="server"]')).to_have_attribute("data-state", "ok")
@@ -59,7 +61,7 @@ async def remote_video_advances(page: Page) -> None:
 
 
 def test_customer_in_chromium_and_advisor_in_the_console(
-    qtbot: QtBot, live_server: LiveServer, memory_keyring: MemoryKeyring,
+    qtbot: QtBot, live_server: ServerProcess, memory_keyring: MemoryKeyring,
     console_settings: ConsoleSettings,
 ) -> None:
     if not CHROMIUM.exists():

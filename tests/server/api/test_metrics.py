@@ -18,7 +18,8 @@ from server.db.models import MailState, OutgoingMail, utcnow
 from server.db.session import Database
 from server.operations.metrics import Family, Sample, render
 from tests.conftest import Api
-from tests.fixtures.live import Live, ServerProcess
+from tests.fixtures.live import Live
+from tests.fixtures.server import ServerProcess
 from tests.server.conftest import Seeded
 
 Figures = dict[tuple[str, frozenset[tuple[str, str]]], float]

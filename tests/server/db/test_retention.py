@@ -42,8 +42,8 @@ from server.db.models import (
 )
 from server.db.session import Database
 from server.operations.retention import run_retention
-from tests.conftest import server_env
-from tests.fixtures.live import ServerProcess
+from tests.fixtures.server import ServerProcess, server_env
+from tests.fixtures.waiting import eventually
 from tests.server.conftest import Seeded
 
 ROOT = Path(__file__).parents[3]
@@ -354,15 +354,13 @@ async def test_the_server_erases_old_data_in_the_background(
     server.data_dir.mkdir()
     await asyncio.to_thread(server.start)
     try:
-        for _ in range(100):
+        async def old_visit_erased() -> bool:
             async with db.session() as session:
                 visit = await session.get(Visit, world.old_visit, populate_existing=True)
             assert visit is not None
-            if visit.customer_name == "":
-                break
-            await asyncio.sleep(0.1)
-        else:
-            raise AssertionError("the server did not erase the old visit within 10 s")
+            return visit.customer_name == ""
+
+        await eventually(old_visit_erased, "the server erases the old visit", timeout=10)
     finally:
         await asyncio.to_thread(server.stop)
     async with db.session() as session:

@@ -24,6 +24,7 @@ from server.live.bus import (
     bus_from_url,
 )
 from tests.fixtures.redis import RedisServer
+from tests.fixtures.waiting import eventually
 
 MakeBus = Callable[..., Bus]
 
@@ -39,11 +40,10 @@ async def collect(subscription: Subscription, count: int) -> list[dict[str, Any]
 
 async def until_subscribed(redis: Redis, channel: str, timeout: float = 15.0) -> None:
     """Wait until one connection subscribes ``channel`` on Redis (the bus reconnected)."""
-    for _ in range(int(timeout / 0.05)):
-        if await redis.pubsub_numsub(channel) == [(channel.encode(), 1)]:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"nobody subscribed {channel} within {timeout} s")
+    async def subscribed_once() -> bool:
+        return await redis.pubsub_numsub(channel) == [(channel.encode(), 1)]
+
+    await eventually(subscribed_once, f"one subscriber of {channel} on Redis", timeout)
 
 
 def reader_tasks() -> list[asyncio.Task[Any]]:
@@ -199,13 +199,14 @@ async def _until(subscription: Subscription, last: int) -> AsyncIterator[BusMess
 async def test_closing_the_bus_ends_subscriptions_and_reader(make_bus: MakeBus) -> None:
     bus = make_bus()
     subscription = await bus.subscribe("room")
-    listening = asyncio.create_task(collect_all(subscription))
     await bus.publish("room", {"n": 1})
-    await asyncio.sleep(0.05)
+    assert (await next_message(subscription)).payload == {"n": 1}
+    listening = asyncio.create_task(collect_all(subscription))
+    await asyncio.sleep(0)  # the listener starts and waits for the next message
 
     await bus.close()
     async with asyncio.timeout(5):
-        assert await listening == [{"n": 1}]
+        assert await listening == []
     assert reader_tasks() == []
     with pytest.raises(BusUnavailable):
         await bus.publish("room", {"n": 2})

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.live import Live, ServerProcess, live_settings
+from tests.fixtures.live import Live, live_settings
+from tests.fixtures.server import ServerProcess
 from tests.server.conftest import Seeded
 
 

@@ -18,7 +18,7 @@ from live_protocol.codec import (
 )
 from live_protocol.messages import ChooseConnection, CustomerChat
 from server.core.config import load_settings
-from server.db.models import VisitState
+from server.db.models import Visit, VisitState
 from server.live.ice import ice_servers, turn_credentials
 from server.live.queue import (
     WaitingVisit,
@@ -114,26 +114,58 @@ def test_wait_estimates() -> None:
     assert estimate_wait(2, recent, advisors=2, busy_for=[10 * MIN]) == 20 * MIN
 
 
-def test_a_whole_line_is_estimated_in_one_pass_with_the_same_answers() -> None:
+# Worked out by hand from the rule: the typical session is the median of recent ones
+# (12, 18, 25 → 18 minutes); an advisor in a session is free again after 18 minutes minus
+# what has passed, at least one more minute; each customer in line takes the advisor who is
+# free first, who is then busy for another 18 minutes.
+@pytest.mark.parametrize(
+    ("advisors", "busy_for", "minutes"),
+    [
+        # One free advisor: one typical session per person ahead.
+        (1, [], [0, 18, 36, 54, 72]),
+        # One advisor 7 minutes into a session: free in 11, then every 18.
+        (1, [7], [11, 29, 47, 65]),
+        # Overdue (30 > 18): "one more minute", then every 18.
+        (1, [30], [1, 19, 37]),
+        # Two free advisors take the line two at a time.
+        (2, [], [0, 0, 18, 18, 36, 36]),
+        # Three advisors: one free (0), one overdue (1), one 2 minutes in (16); each
+        # served customer frees that advisor 18 minutes later: 0+18, 1+18, 16+18, …
+        (3, [2, 30], [0, 1, 16, 18, 19, 34, 36, 37, 52]),
+        # No advisor online still estimates as if one were.
+        (0, [], [0, 18, 36]),
+    ],
+    ids=["one-free", "one-busy", "one-overdue", "two-free", "three-mixed", "none-online"],
+)
+def test_wait_of_every_place_in_a_line(advisors: int, busy_for: list[int],
+                                       minutes: list[int]) -> None:
     recent = [12 * MIN, 25 * MIN, 18 * MIN]
-    for advisors, busy_for in ((1, []), (1, [7 * MIN]), (3, [2 * MIN, 30 * MIN]), (2, [])):
-        line = estimate_waits(40, recent, advisors=advisors, busy_for=busy_for)
-        assert line == [estimate_wait(ahead, recent, advisors=advisors, busy_for=busy_for)
-                        for ahead in range(40)]
-    assert estimate_waits(0, recent) == []
+    line = estimate_waits(len(minutes), recent, advisors=advisors,
+                          busy_for=[b * MIN for b in busy_for])
+    assert line == [m * MIN for m in minutes]
 
 
-def test_each_waiting_customer_is_told_the_wait_of_their_place_in_their_line() -> None:
+def test_an_empty_line_has_no_waits() -> None:
+    assert estimate_waits(0, [12 * MIN]) == []
+
+
+def test_each_waiting_customer_is_told_the_place_and_wait_in_their_own_line() -> None:
     now = T0 + 120 * MIN
+    # Walk-ins of topics 2 and 1 in turn, visit 1 waiting longest; advisor 7 serves both
+    # topics and is 5 minutes into a session, sessions take 20 minutes. Each topic is its
+    # own line, so both lines are told: free in 15 minutes, then every 20.
     waiting = [visit(i, topic=1 + i % 2, since=i) for i in range(1, 9)]
-    snapshot = RoomSnapshot(now=now, visits={}, waiting=waiting, online={7},
+    session = Visit(id=99, advisor_id=7, state=VisitState.ACTIVE, started_at=now - 5 * MIN)
+    snapshot = RoomSnapshot(now=now, visits={99: session}, waiting=waiting, online={7},
                             topics_of={7: frozenset({1, 2})}, recent=[20 * MIN])
-    for entry in waiting:
-        status = snapshot.customer_status(entry.visit_id)
-        ahead = ahead_of(entry, waiting)
-        assert status is not None and status.place == ahead + 1
-        assert status.estimated_wait_seconds == int(
-            estimate_wait(ahead, [20 * MIN]).total_seconds())
+    told = {entry.visit_id: snapshot.customer_status(entry.visit_id) for entry in waiting}
+    assert all(status is not None for status in told.values())
+    assert {visit_id: (status.place, status.estimated_wait_seconds)
+            for visit_id, status in told.items() if status is not None} == {
+        1: (1, 900), 3: (2, 2100), 5: (3, 3300), 7: (4, 4500),  # topic 2
+        2: (1, 900), 4: (2, 2100), 6: (3, 3300), 8: (4, 4500),  # topic 1
+    }
+    assert {status.advisor_status for status in told.values() if status is not None} == {"busy"}
 
 
 # Rate limits ----------------------------------------------------------------------------

@@ -5,8 +5,6 @@ engine (signing in, accepting, answering). What each side receives follows the c
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 
 import aioice.ice
 import pytest
@@ -17,6 +15,7 @@ from advisor_app.media import ReceivedMedia, read_frame_number
 from advisor_app.media.received import consume_track
 from advisor_app.media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
 from tests.fixtures.live import Live
+from tests.fixtures.waiting import eventually
 from tests.server.conftest import PASSWORD, Seeded
 
 
@@ -24,13 +23,6 @@ from tests.server.conftest import PASSWORD, Seeded
 def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"])
 
-
-async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 @pytest.mark.parametrize(
