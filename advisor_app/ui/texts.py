@@ -5,10 +5,12 @@ Pure functions of plain data, so they are tested without widgets.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication
 
@@ -60,6 +62,21 @@ def sign_in_problem(error: ServerError) -> str:
         "Texts", "Die Anmeldung ist fehlgeschlagen: {message}").format(message=error.message)
 
 
+def is_secure_server(server_url: str) -> bool:
+    """HTTPS, or plain HTTP to this very machine (a demo, a test): the password and the
+    customers' data never cross a network unencrypted."""
+    parts = urlsplit(server_url)
+    if parts.scheme == "https":
+        return True
+    host = (parts.hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def sign_in_input_problem(server_url: str, username: str, password: str) -> str | None:
     """What is missing or wrong in the sign-in form, or None when it may be sent."""
     if not server_url.strip():
@@ -67,6 +84,10 @@ def sign_in_input_problem(server_url: str, username: str, password: str) -> str 
     if not re.match(r"^https?://[^\s/]+", server_url.strip()):
         return QCoreApplication.translate(
             "Texts", "Die Serveradresse muss mit http:// oder https:// beginnen.")
+    if not is_secure_server(server_url.strip()):
+        return QCoreApplication.translate(
+            "Texts", "Ein entfernter Server muss mit https:// erreicht werden: Ihr Passwort "
+            "und die Daten der Kunden dürfen nicht unverschlüsselt übertragen werden.")
     if not username.strip():
         return QCoreApplication.translate("Texts", "Bitte geben Sie Ihren Benutzernamen ein.")
     if not password:

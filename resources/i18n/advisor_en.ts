@@ -4,22 +4,22 @@
 <context>
     <name>AppointmentModel</name>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="79"/>
+        <location filename="../../advisor_app/ui/models.py" line="128"/>
         <source>Zeit</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="80"/>
+        <location filename="../../advisor_app/ui/models.py" line="129"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="81"/>
+        <location filename="../../advisor_app/ui/models.py" line="130"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="97"/>
+        <location filename="../../advisor_app/ui/models.py" line="144"/>
         <source>Tag</source>
         <translation>Day</translation>
     </message>
@@ -104,12 +104,12 @@
 <context>
     <name>ChatModel</name>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="211"/>
+        <location filename="../../advisor_app/ui/models.py" line="254"/>
         <source>Sie</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="212"/>
+        <location filename="../../advisor_app/ui/models.py" line="255"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
@@ -125,97 +125,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="60"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="70"/>
         <source>Videoberatung – Berater-Konsole</source>
         <translation>Videoberatung – advisor console</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="67"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="76"/>
         <source>Aktionen</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="70"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="79"/>
         <source>Termin buchen …</source>
         <translation>Book appointment …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="73"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="82"/>
         <source>Einstellungen …</source>
         <translation>Settings …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="81"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="90"/>
         <source>Abmelden</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="84"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="93"/>
         <source>Beenden</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="88"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="97"/>
         <source>&amp;Konsole</source>
         <translation>&amp;Console</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="98"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="107"/>
         <source>Annehmen</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="107"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="116"/>
         <source>Wartende Kunden</source>
         <translation>Waiting customers</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="115"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="124"/>
         <source>Termine</source>
         <translation>Appointments</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="129"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="138"/>
         <source>Gespräch</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="141"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="151"/>
         <source>Verbinde …</source>
         <translation>Connecting …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="159"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="184"/>
         <source>Wartende Kunden ({count})</source>
         <translation>Waiting customers ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="165"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="190"/>
         <source>Heute ({count})</source>
         <translation>Today ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="170"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="195"/>
         <source>Nächste Tage ({count})</source>
         <translation>Next days ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="173"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="198"/>
         <source>Nachrichten ({count})</source>
         <translation>Messages ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="174"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="199"/>
         <source>Nachrichten</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="178"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="203"/>
         <source>Verbunden</source>
         <translation>Connected</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="179"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="204"/>
         <source>Verbindung unterbrochen – verbinde neu …</source>
         <translation>Connection lost – reconnecting …</translation>
     </message>
@@ -223,37 +223,37 @@
 <context>
     <name>MessageModel</name>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="150"/>
+        <location filename="../../advisor_app/ui/models.py" line="190"/>
         <source>Eingang</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="151"/>
+        <location filename="../../advisor_app/ui/models.py" line="191"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="152"/>
+        <location filename="../../advisor_app/ui/models.py" line="192"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="153"/>
+        <location filename="../../advisor_app/ui/models.py" line="193"/>
         <source>Nachricht</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="154"/>
+        <location filename="../../advisor_app/ui/models.py" line="194"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="165"/>
+        <location filename="../../advisor_app/ui/models.py" line="205"/>
         <source>erledigt</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="166"/>
+        <location filename="../../advisor_app/ui/models.py" line="206"/>
         <source>neu</source>
         <translation>new</translation>
     </message>
@@ -279,88 +279,88 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="50"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="51"/>
         <source>RTT {rtt} · empfangen {down:.0f} kbit/s · gesendet {up:.0f} kbit/s · Verlust {loss:.1f} % · {fps:.0f} Bilder/s</source>
         <translation>RTT {rtt} · received {down:.0f} kbit/s · sent {up:.0f} kbit/s · loss {loss:.1f} % · {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="91"/>
-        <location filename="../../advisor_app/ui/session_view.py" line="217"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="96"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="237"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="92"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="97"/>
         <source>Ihre Kamera</source>
         <translation>Your camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="114"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="121"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="116"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="123"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="120"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="127"/>
         <source>Stumm</source>
         <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="125"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="132"/>
         <source>Kamera aus</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="128"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="135"/>
         <source>Gespräch beenden</source>
         <translation>End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="133"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="141"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="134"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="142"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="135"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="143"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="136"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="144"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="167"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="174"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="173"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="180"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="213"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="233"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="215"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="235"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="226"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="246"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
     </message>
@@ -500,137 +500,142 @@
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="20"/>
+        <location filename="../../advisor_app/ui/texts.py" line="26"/>
         <source>gebucht</source>
         <translation>booked</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="21"/>
+        <location filename="../../advisor_app/ui/texts.py" line="27"/>
         <source>wartet</source>
         <translation>waiting</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="22"/>
+        <location filename="../../advisor_app/ui/texts.py" line="28"/>
         <source>im Gespräch</source>
         <translation>in session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="23"/>
+        <location filename="../../advisor_app/ui/texts.py" line="29"/>
         <source>erledigt</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="24"/>
+        <location filename="../../advisor_app/ui/texts.py" line="30"/>
         <source>verpasst</source>
         <translation>missed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="25"/>
+        <location filename="../../advisor_app/ui/texts.py" line="31"/>
         <source>abgesagt</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="38"/>
+        <location filename="../../advisor_app/ui/texts.py" line="44"/>
         <source>Benutzername oder Passwort ist falsch. Bitte prüfen Sie Ihre Eingabe.</source>
         <translation>The user name or password is wrong. Please check what you typed.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="41"/>
+        <location filename="../../advisor_app/ui/texts.py" line="47"/>
         <source>Der Server ist nicht erreichbar. Bitte prüfen Sie die Adresse und Ihre Netzwerkverbindung.</source>
         <translation>The server cannot be reached. Please check the address and your network connection.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="49"/>
+        <location filename="../../advisor_app/ui/texts.py" line="55"/>
         <source>Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in einer Minute erneut.</source>
         <translation>Too many failed sign-ins. Please try again in one minute.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="52"/>
+        <location filename="../../advisor_app/ui/texts.py" line="58"/>
         <source>Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in {minutes} Minuten erneut.</source>
         <translation>Too many failed sign-ins. Please try again in {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="55"/>
+        <location filename="../../advisor_app/ui/texts.py" line="61"/>
         <source>Die Anmeldung ist fehlgeschlagen: {message}</source>
         <translation>Signing in failed: {message}</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="62"/>
+        <location filename="../../advisor_app/ui/texts.py" line="83"/>
         <source>Bitte geben Sie die Adresse des Servers ein.</source>
         <translation>Please enter the server&apos;s address.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="64"/>
+        <location filename="../../advisor_app/ui/texts.py" line="85"/>
         <source>Die Serveradresse muss mit http:// oder https:// beginnen.</source>
         <translation>The server address must start with http:// or https://.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="67"/>
+        <location filename="../../advisor_app/ui/texts.py" line="88"/>
+        <source>Ein entfernter Server muss mit https:// erreicht werden: Ihr Passwort und die Daten der Kunden dürfen nicht unverschlüsselt übertragen werden.</source>
+        <translation>A remote server must be reached with https://: your password and the customers&apos; data must not travel unencrypted.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="92"/>
         <source>Bitte geben Sie Ihren Benutzernamen ein.</source>
         <translation>Please enter your user name.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="69"/>
+        <location filename="../../advisor_app/ui/texts.py" line="94"/>
         <source>Bitte geben Sie Ihr Passwort ein.</source>
         <translation>Please enter your password.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="76"/>
+        <location filename="../../advisor_app/ui/texts.py" line="101"/>
         <source>Textgespräch: Der Kunde überträgt weder Bild noch Ton.</source>
         <translation>Text session: the customer sends neither picture nor sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="79"/>
+        <location filename="../../advisor_app/ui/texts.py" line="104"/>
         <source>Der Kunde wählt gerade die Verbindung.</source>
         <translation>The customer is choosing the connection.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="82"/>
+        <location filename="../../advisor_app/ui/texts.py" line="107"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="84"/>
+        <location filename="../../advisor_app/ui/texts.py" line="109"/>
         <source>Der Kunde möchte Sie nicht sehen.</source>
         <translation>The customer does not want to see you.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="86"/>
+        <location filename="../../advisor_app/ui/texts.py" line="111"/>
         <source>Bild und Ton in beide Richtungen.</source>
         <translation>Picture and sound both ways.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="103"/>
+        <location filename="../../advisor_app/ui/texts.py" line="132"/>
         <source>Mo</source>
         <translation>Mon</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="104"/>
+        <location filename="../../advisor_app/ui/texts.py" line="133"/>
         <source>Di</source>
         <translation>Tue</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="105"/>
+        <location filename="../../advisor_app/ui/texts.py" line="134"/>
         <source>Mi</source>
         <translation>Wed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="106"/>
+        <location filename="../../advisor_app/ui/texts.py" line="135"/>
         <source>Do</source>
         <translation>Thu</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="107"/>
+        <location filename="../../advisor_app/ui/texts.py" line="136"/>
         <source>Fr</source>
         <translation>Fri</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="108"/>
+        <location filename="../../advisor_app/ui/texts.py" line="137"/>
         <source>Sa</source>
         <translation>Sat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="109"/>
+        <location filename="../../advisor_app/ui/texts.py" line="138"/>
         <source>So</source>
         <translation>Sun</translation>
     </message>
@@ -664,22 +669,22 @@
 <context>
     <name>WaitingModel</name>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="119"/>
+        <location filename="../../advisor_app/ui/models.py" line="160"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="120"/>
+        <location filename="../../advisor_app/ui/models.py" line="161"/>
         <source>Termin</source>
         <translation>Appointment</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="121"/>
+        <location filename="../../advisor_app/ui/models.py" line="162"/>
         <source>Wartet seit</source>
         <translation>Waiting for</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/models.py" line="132"/>
+        <location filename="../../advisor_app/ui/models.py" line="172"/>
         <source>ohne Termin</source>
         <translation>walk-in</translation>
     </message>

@@ -6,12 +6,17 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 
 from server.api import ws
+from server.api.deps import current_admin
 from server.api.errors import install_error_handlers
 from server.api.middleware import SecurityMiddleware
 from server.api.routes import (
@@ -91,4 +96,27 @@ def create_app(settings: Settings, *, background: bool = True) -> FastAPI:
     for module in (health, metrics, auth, public, appointments, advisors, live, pages, ws):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=CUSTOMER_WEB_DIR), name="static")
+    app.openapi = lambda: published_schema(app)  # type: ignore[method-assign]
     return app
+
+
+def http_operations(app: FastAPI) -> list[RouteContext]:
+    """Every REST operation of ``app``, with the routers it is included through resolved
+    (path, methods, dependant)."""
+    return [context for context in iter_route_contexts(app.routes)
+            if isinstance(context.original_route, APIRoute)]
+
+
+def needs_admin(dependant: Dependant) -> bool:
+    return any(d.call is current_admin or needs_admin(d) for d in dependant.dependencies)
+
+
+def published_schema(app: FastAPI) -> dict[str, Any]:
+    """``/openapi.json``: every operation except the administrators' (creating advisors and
+    topics, deactivating accounts), which the internet need not be shown."""
+    if app.openapi_schema is None:
+        routes = [context for context in http_operations(app)
+                  if not needs_admin(context.dependant)]
+        app.openapi_schema = get_openapi(title=app.title, version=app.version,
+                                         summary=app.summary, routes=routes)
+    return app.openapi_schema

@@ -62,7 +62,10 @@ async def _on_http(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    # The route's template, not the path: paths carry join, manage and visit tokens.
+    route = request.scope.get("route")
+    log.exception("unhandled error on %s %s", request.method,
+                  getattr(route, "path", "(no route)"))
     return error_response(500, "internal", "something went wrong on our side; please try again")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -82,3 +83,21 @@ async def test_database_errors_do_not_quote_the_values(db: Database) -> None:
     assert "Erika Geheim" not in str(error.value)
     assert "+49309999999" not in str(error.value)
     assert "INSERT INTO visits" in str(error.value)
+
+
+async def test_an_unexpected_error_logs_the_route_not_the_token_in_the_path(
+    api: Any, seeded: Seeded, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from server.api.routes import public
+
+    async def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("a fault deep inside")
+
+    monkeypatch.setattr(public.booking, "appointment_for_token", broken)
+    token = "Z" * 22
+    transport = httpx.ASGITransport(app=api.app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get(f"/api/v1/public/join/{token}")
+    assert response.status_code == 500
+    assert token not in caplog.text
+    assert "GET /api/v1/public/join/{token}" in caplog.text

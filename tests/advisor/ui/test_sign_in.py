@@ -14,7 +14,7 @@ from advisor_app.sign_in_flow import SignInFlow
 from advisor_app.ui.sign_in import SignInDialog
 from tests.advisor.ui.conftest import FakeRestFactory, MemoryKeyring
 
-SERVER = "http://beratung.example.de"
+SERVER = "https://beratung.example.de"
 
 
 def make_flow(qtbot: QtBot, settings: ConsoleSettings,
@@ -29,6 +29,8 @@ def make_flow(qtbot: QtBot, settings: ConsoleSettings,
     ("beratung.example.de", "berater", "pw", "http:// oder https://"),
     (SERVER, "", "pw", "Benutzernamen"),
     (SERVER, "berater", "", "Passwort"),
+    ("http://beratung.example.de", "berater", "pw", "https://"),
+    ("http://10.0.0.5:8080", "berater", "pw", "unverschlüsselt"),
 ])
 async def test_incomplete_form_is_refused_without_asking_the_server(
     qtbot: QtBot, console_settings: ConsoleSettings, memory_keyring: MemoryKeyring,
@@ -61,6 +63,19 @@ async def test_each_refusal_gets_a_clear_german_message(
     assert expected in dialog.problem.text()
     assert dialog.sign_in_button.isEnabled()
     assert memory_keyring.passwords == {}
+
+
+@pytest.mark.parametrize("server", ["http://localhost:8080", "http://127.0.0.1:8080",
+                                    "http://[::1]:8080", "https://10.0.0.5"])
+async def test_plain_http_is_accepted_only_on_this_machine(
+    qtbot: QtBot, console_settings: ConsoleSettings, memory_keyring: MemoryKeyring,
+    server: str,
+) -> None:
+    factory = FakeRestFactory()
+    dialog, flow = make_flow(qtbot, console_settings, factory)
+    assert await flow.sign_in(server, "berater", "pw", False)
+    assert dialog.problem.text() == ""
+    assert [rest.server_url for rest in factory.made] == [server]
 
 
 async def test_the_dialog_asks_for_sign_in_with_what_was_typed(
