@@ -188,11 +188,16 @@ class CustomerParty(BaseParty):
         return visit
 
     def _welcome(self, step: Literal["sign_in", "visit"], **content: Any) -> m.CustomerWelcome:
-        who = f"visit-{self.visit_id}" if self.visit_id else "customer"
         return m.CustomerWelcome(
-            heartbeat_seconds=self.hub.settings.heartbeat_seconds, step=step,
-            ice_servers=self.ice(who),
-            ice_transport_policy=self.hub.settings.ice_transport_policy, **content)
+            heartbeat_seconds=self.hub.settings.heartbeat_seconds, step=step, **content)
+
+    def _send_media_config(self, visit: Visit) -> None:
+        """TURN credentials only to a customer whose video session starts or resumes:
+        an anonymous walk-in must not get a relay to use for six hours."""
+        if visit.state == VisitState.ACTIVE and visit.mode == ConnectionMode.VIDEO:
+            self.send(m.MediaConfig(
+                ice_servers=self.ice(f"visit-{visit.id}"),
+                ice_transport_policy=self.hub.settings.ice_transport_policy))
 
     async def dispatch(self, session: AsyncSession, message: m.CustomerToServer) -> None:
         match message:
@@ -221,6 +226,7 @@ class CustomerParty(BaseParty):
                     session, await self._visit(session), message.mode, message.see_advisor,
                     message.show_me)
                 await session.commit()
+                self._send_media_config(visit)  # queued before session_started comes back
                 await self.hub.to_visit(visit.id,
                                         m.SessionStarted(visit=visits.visit_view(visit)))
                 await self.hub.room_changed()
@@ -253,6 +259,7 @@ class CustomerParty(BaseParty):
                 await presence.set_connected(session, visit.id, self.hub.instance_id)
                 await session.commit()
                 await self.follow(visit_channel(visit.id))
+            self._send_media_config(visit)  # the page starts the call on this welcome
             self.send(self._welcome("visit", visit=visits.visit_view(visit),
                                     chat_history=await visits.chat_history(session, visit.id)))
             await self.hub.room_changed()
