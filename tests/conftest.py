@@ -71,6 +71,14 @@ CHROMIUM_ARGS = [
 
 # Settings and databases -------------------------------------------------------------
 
+# Every test client comes from 127.0.0.1, so the per-address limits would count all the
+# tests of one server as one visitor; they are raised here and tested on their own
+# (tests/server/api/test_address_limits.py sets them back to the defaults).
+GENEROUS_LIMITS = {"limit_bookings_per_hour": 10_000, "limit_messages_per_hour": 10_000,
+                   "limit_walk_ins_per_hour": 10_000, "limit_changes_per_hour": 10_000,
+                   "limit_public_per_minute": 100_000}
+
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
@@ -122,7 +130,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 def db_settings(database_url: str, tmp_path: Path) -> Settings:
     return load_settings(data_dir=tmp_path / "var", public_url="https://beratung.example.de",
-                         database_url=database_url)
+                         database_url=database_url, **GENEROUS_LIMITS)
 
 
 # The API in-process ---------------------------------------------------------------
@@ -188,7 +196,9 @@ class LiveServer:
 
 def server_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VB_")}
-    env.update({"VB_MAIL_POLL_SECONDS": "0.5", "VB_REMINDER_POLL_SECONDS": "5", **extra})
+    limits = {f"VB_{name.upper()}": str(value) for name, value in GENEROUS_LIMITS.items()}
+    env.update({"VB_MAIL_POLL_SECONDS": "0.5", "VB_REMINDER_POLL_SECONDS": "5", **limits,
+                **extra})
     return env
 
 

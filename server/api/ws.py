@@ -74,6 +74,7 @@ async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
         await websocket.accept()
         queue = SendQueue(websocket.send_text)
         party = party_type(hub, queue)
+        party.address = address
         writer = asyncio.create_task(queue.run())
         hub.parties.add(party)
         try:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,7 @@ from server.live import inbox, presence, visits
 from server.live.bus import BusMessage, Subscription
 from server.live.hub import LiveHub, SendQueue, visit_channel
 from server.live.ice import ice_servers
+from server.live.ratelimit import PublicLimit
 from server.live.room import RoomSnapshot
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class BaseParty:
     """Shared plumbing: the bus subscription that feeds this connection's send queue."""
 
     me: Party
+    address = "unknown"  # the client's address, set by the endpoint (per-address limits)
 
     def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
         self.hub = hub
@@ -70,6 +73,10 @@ class BaseParty:
 
     def room_view(self, snapshot: RoomSnapshot) -> m.ServerMessage | None:
         raise NotImplementedError
+
+    def limit(self, limit: PublicLimit) -> None:
+        """Count one more ``limit`` for this client's address; raises ``Throttled``."""
+        self.hub.limits.check(limit, self.address, time.monotonic())
 
     def ice(self, who: str) -> list[IceServer]:
         return ice_servers(self.hub.settings, who, utcnow())
@@ -207,6 +214,7 @@ class CustomerParty(BaseParty):
                 await self._sign_in(session, message)
             case m.LeaveMessage():
                 visit = await self._visit(session)
+                self.limit(PublicLimit.LEFT_MESSAGE)
                 left = await inbox.leave_message(session, visit, message.text, message.phone,
                                                  self.hub.settings.chat_max_chars)
                 await session.commit()
@@ -248,6 +256,7 @@ class CustomerParty(BaseParty):
 
     async def _hello(self, session: AsyncSession, hello: m.CustomerHello) -> None:
         _check_protocol(hello.protocol)
+        self.limit(PublicLimit.PUBLIC)
         given = [x for x in (hello.join_token, hello.visit_token, hello.topic_id) if x]
         if len(given) != 1:
             raise WrongStep("give exactly one of join_token, visit_token or topic_id")
@@ -279,6 +288,8 @@ class CustomerParty(BaseParty):
     async def _sign_in(self, session: AsyncSession, message: m.SignIn) -> None:
         if self.entry is None or self.visit_id is not None:
             raise WrongStep("already signed in" if self.visit_id else "say hello first")
+        if self.entry.appointment is None:
+            self.limit(PublicLimit.WALK_IN)
         visit, token = await visits.sign_in(
             session, self.hub.settings, self.entry, name=message.name, phone=message.phone,
             language=message.language, consent=message.consent,
