@@ -7,18 +7,17 @@ Set VB_SCREENSHOT_DIR to a folder to also save screenshots of every step."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.fixtures.live import run_apart
 from tests.server.api.test_address_limits import Walk
 from tests.web.conftest import BrowserProblems
 from tests.web.flow import (
@@ -291,9 +290,7 @@ def test_a_message_over_the_address_limit_is_refused_with_the_reason(
         finally:
             await walk.close()
 
-    # Playwright's sync API owns this thread's event loop.
-    with ThreadPoolExecutor(1) as other_thread:
-        other_thread.submit(asyncio.run, leave_the_one_message_allowed()).result(30)
+    run_apart(leave_the_one_message_allowed())
     open_join_page(page, live_server)
     pass_system_check(page)
     sign_in(page)

@@ -4,7 +4,6 @@ the default limits. Addresses are told to it the way nginx does (X-Forwarded-For
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -13,7 +12,7 @@ import websockets
 
 from server.core.config import Settings
 from server.legal import load_legal_text
-from tests.fixtures.live import LiveClient
+from tests.fixtures.live import LiveClient, run_apart
 
 DEFAULT_LIMITS = {f"VB_{name.upper()}": str(field.default)
                   for name, field in Settings.model_fields.items() if name.startswith("limit_")}
@@ -130,7 +129,7 @@ def test_walk_ins_per_address(live_server: Any) -> None:
         finally:
             await walk.close()
 
-    asyncio.run(run())
+    run_apart(run())
 
 
 @with_default_limits
@@ -154,4 +153,4 @@ def test_left_messages_per_address(live_server: Any) -> None:
         finally:
             await walk.close()
 
-    asyncio.run(run())
+    run_apart(run())

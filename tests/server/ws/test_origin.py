@@ -3,12 +3,13 @@ clients that send no Origin (the console, tools) may too."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 import websockets
 from websockets.exceptions import InvalidStatus
+
+from tests.fixtures.live import run_apart
 
 ALLOWED = "https://beratung.example.de"
 
@@ -35,7 +36,7 @@ def test_a_foreign_origin_is_refused_before_the_socket_opens(
                    "null", ALLOWED, "https://filiale.example.de", live_server.url, None]
         return {origin: await handshake(url, origin) for origin in origins}
 
-    assert asyncio.run(statuses()) == {
+    assert run_apart(statuses()) == {
         "https://evil.example": 403,
         "https://beratung.example.de.evil.example": 403,
         "null": 403,  # a sandboxed frame or a file: page
@@ -58,4 +59,4 @@ def test_by_default_the_public_url_and_the_own_host_are_allowed(
             f"http://localhost:{port}",  # the demo's public URL
             live_server.url, "https://evil.example")]
 
-    assert asyncio.run(statuses()) == [101, 101, 403]
+    assert run_apart(statuses()) == [101, 101, 403]
