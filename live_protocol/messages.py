@@ -272,7 +272,16 @@ class CustomerWelcome(Message):
     topic: TopicView | None = None
     visit: VisitView | None = None
     chat_history: list[ChatLine] = Field(default_factory=list)
-    ice_servers: list[IceServer] = Field(default_factory=list)
+
+
+class MediaConfig(Message):
+    """The STUN/TURN servers for this visit's peer connection, with TURN credentials
+    issued for it alone. Sent only once picture and sound start: just before
+    `session_started` with `mode: video` (also a switch from text), and before the
+    `welcome` that resumes an active video session."""
+
+    type: Literal["media_config"] = "media_config"
+    ice_servers: list[IceServer]
     ice_transport_policy: IceTransportPolicy = "all"
 
 
@@ -316,8 +325,8 @@ class Rated(Message):
 
 
 ServerToCustomer = Annotated[
-    CustomerWelcome | SignedIn | QueueStatus | MessageReceived | Offered | SessionStarted
-    | ChatPosted | RelayedSignal | Ended | Rated | Pong | ErrorMessage,
+    CustomerWelcome | SignedIn | QueueStatus | MessageReceived | Offered | MediaConfig
+    | SessionStarted | ChatPosted | RelayedSignal | Ended | Rated | Pong | ErrorMessage,
     Field(discriminator="type"),
 ]
 
@@ -373,7 +382,7 @@ ServerToAdvisor = Annotated[
 ]
 
 ServerMessage = (
-    CustomerWelcome | SignedIn | QueueStatus | MessageReceived | Offered | Rated
+    CustomerWelcome | SignedIn | QueueStatus | MessageReceived | Offered | MediaConfig | Rated
     | AdvisorWelcome | WaitingRoom | Accepted | MessagesUnread
     | SessionStarted | ChatPosted | RelayedSignal | Ended | Pong | ErrorMessage
 )

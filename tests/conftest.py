@@ -22,7 +22,7 @@ from server.core.config import Settings, load_settings
 from server.db import migrate
 from server.db.session import Database
 from tests.fixtures.postgres import running_postgres
-from tests.fixtures.server import ServerProcess
+from tests.fixtures.server import GENEROUS_LIMITS, ServerProcess
 from tests.fixtures.waiting import eventually_blocking
 
 pytest_plugins = ["tests.fixtures.live"]
@@ -66,6 +66,11 @@ CHROMIUM_ARGS = [
 
 
 # Settings and databases -------------------------------------------------------------
+
+# Every test client comes from 127.0.0.1, so the per-address limits would count all the
+# tests of one server as one visitor; they are raised here and tested on their own
+# (tests/server/api/test_address_limits.py sets them back to the defaults).
+
 
 
 @pytest.fixture
@@ -118,7 +123,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 def db_settings(database_url: str, tmp_path: Path) -> Settings:
     return load_settings(data_dir=tmp_path / "var", public_url="https://beratung.example.de",
-                         database_url=database_url)
+                         database_url=database_url, **GENEROUS_LIMITS)
 
 
 # The API in-process ---------------------------------------------------------------

@@ -18,6 +18,8 @@ addTexts({
     "error.network":
       "Keine Verbindung zum Server. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.",
     "error.generic": "Das hat leider nicht geklappt. Bitte versuchen Sie es erneut.",
+    "error.throttled":
+      "Von Ihrem Internetanschluss kamen zu viele Anfragen. Bitte versuchen Sie es später erneut oder rufen Sie uns an.",
   },
   en: {
     "page.skip": "Skip to content",
@@ -32,11 +34,16 @@ addTexts({
     "error.network":
       "No connection to the server. Please check your internet connection and try again.",
     "error.generic": "Sorry, that did not work. Please try again.",
+    "error.throttled":
+      "Too many requests came from your internet connection. Please try again later or call us.",
   },
 });
 
 /** A customer-facing sentence for an ApiError that no caller handled specifically. */
 export function describeError(error) {
+  if (error?.code === "throttled") {
+    return t("error.throttled");
+  }
   return error?.code === "network" ? t("error.network") : t("error.generic");
 }
 

@@ -110,12 +110,13 @@ export function playTone() {
   return true;
 }
 
-/** How many ICE candidates this browser finds with the server's ICE servers. */
-export async function countCandidates(iceServers) {
+/** How many ICE candidates this browser finds on its own (the server issues STUN/TURN
+ * servers only when a video session starts). */
+export async function countCandidates() {
   if (!hasWebRtc()) {
     return 0;
   }
-  const peer = new RTCPeerConnection({ iceServers });
+  const peer = new RTCPeerConnection({ iceServers: [] });
   let count = 0;
   try {
     await new Promise((resolve) => {

@@ -19,7 +19,7 @@ export class MediaCall {
   /**
    * `sendSignal(payload)` sends {description} or {candidate}; `onRemoteStream(stream)`,
    * `onLocalStream(stream)` and `onState(state)` report to the view. `iceServers` and
-   * `iceTransportPolicy` come from the server's welcome: with "relay" (the server's
+   * `iceTransportPolicy` come from the server's media_config: with "relay" (the server's
    * VB_ICE_TRANSPORT_POLICY) media flows only through the TURN server.
    */
   constructor({

@@ -128,7 +128,7 @@ export class CheckView {
     }
     this.set("server", "ok", "check.ok.server");
     const [candidates, quality] = await Promise.all([
-      countCandidates(welcome.ice_servers ?? []),
+      countCandidates(),
       measureQuality(connection),
     ]);
     let mediaKey = candidates > 0 ? "check.ok.media" : "check.fail.media";

@@ -119,6 +119,6 @@ export class SignInView {
       input.focus();
       return;
     }
-    this.showNotice("error.generic");
+    this.showNotice(error.code === "throttled" ? "error.throttled" : "error.generic");
   }
 }

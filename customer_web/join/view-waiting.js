@@ -99,7 +99,8 @@ export class WaitingView {
     if (/phone/i.test(error.message ?? "")) {
       fieldError(byId("message-phone"), byId("message-phone-error"), t("signin.bad_phone"));
     } else {
-      fieldError(byId("message-text"), byId("message-text-error"), t("error.generic"));
+      const key = error.code === "throttled" ? "error.throttled" : "error.generic";
+      fieldError(byId("message-text"), byId("message-text-error"), t(key));
     }
   }
 }

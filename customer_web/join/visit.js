@@ -129,8 +129,6 @@ class Visit {
 
   handlers = {
     welcome(message, next) {
-      this.iceServers = message.ice_servers ?? [];
-      this.iceTransportPolicy = message.ice_transport_policy ?? "all";
       for (const resolve of this.welcomeWaiters.splice(0)) {
         resolve(message);
       }
@@ -159,6 +157,11 @@ class Visit {
       this.visit = message.visit;
       this.choice.show(message.visit.advisor_name);
       announce(t("choice.announce"));
+    },
+    media_config(message) {
+      // Comes just before the video session starts or resumes, which uses it.
+      this.iceServers = message.ice_servers;
+      this.iceTransportPolicy = message.ice_transport_policy ?? "all";
     },
     session_started(message, next) {
       this.visit = message.visit;

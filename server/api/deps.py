@@ -1,9 +1,11 @@
-"""FastAPI dependencies: the database session and the signed-in advisor."""
+"""FastAPI dependencies: the database session, the signed-in advisor and the per-address
+limits."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -12,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.accounts.service import advisor_for_token
 from server.core.errors import Forbidden, NotAuthenticated
 from server.db.models import Advisor, Role
+from server.live.ratelimit import PublicLimit
 from server.services import Services
 
 _bearer = HTTPBearer(auto_error=False)
@@ -58,3 +61,14 @@ async def current_admin(advisor: AdvisorDep) -> Advisor:
 
 
 AdminDep = Annotated[Advisor, Depends(current_admin)]
+
+
+def limited(limit: PublicLimit) -> Any:
+    """A dependency that counts ``limit`` for the client's address: 429 with Retry-After
+    once over (the address is the proxy's X-Forwarded-For when uvicorn trusts it)."""
+
+    async def check(request: Request, services: ServicesDep) -> None:
+        address = request.client.host if request.client else "unknown"
+        services.hub.limits.check(limit, address, time.monotonic())
+
+    return Depends(check)

@@ -36,9 +36,15 @@ class SecurityMiddleware:
             return
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
-            response = error_response(413, "too_large", "the request body is too large")
-            await response(scope, receive, send)
+            await _too_large(scope, receive, send)
             return
+        if length is None:
+            # A chunked body announces no length: read it here, counting, before the app.
+            body = await self._read_body(receive)
+            if body is None:
+                await _too_large(scope, receive, send)
+                return
+            receive = _replay(body, receive)
         no_store = scope["path"].startswith(("/api/", "/manage/", "/join/"))
 
         async def send_with_headers(message: Message) -> None:
@@ -52,3 +58,34 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    async def _read_body(self, receive: Receive) -> list[Message] | None:
+        """The request's messages, or None as soon as the body exceeds the limit."""
+        messages: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                return messages  # the client went away; the app sees it as it would
+            size += len(message.get("body", b""))
+            if size > self.max_body_bytes:
+                return None
+            if not message.get("more_body", False):
+                return messages
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = error_response(413, "too_large", "the request body is too large")
+    await response(scope, receive, send)
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A ``receive`` that hands the app what was already read, then what comes after
+    (a disconnect)."""
+    pending = list(messages)
+
+    async def replay() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay

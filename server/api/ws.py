@@ -10,6 +10,7 @@ import time
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from live_protocol import ErrorCode
+from server.core.origins import origin_allowed
 from server.live.hub import LiveHub, SendQueue
 from server.live.parties import AdvisorParty, BaseParty, CustomerParty
 from server.live.ratelimit import TokenBucket
@@ -61,6 +62,10 @@ async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) ->
 
 async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
     hub = _hub(websocket)
+    if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"),
+                          hub.settings.websocket_origins):
+        await websocket.close(code=1008, reason="origin not allowed")  # before accept: 403
+        return
     address = websocket.client.host if websocket.client else "unknown"
     if not hub.addresses.acquire(address):
         await websocket.close(code=1008, reason="too many connections from this address")
@@ -69,6 +74,7 @@ async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
         await websocket.accept()
         queue = SendQueue(websocket.send_text)
         party = party_type(hub, queue)
+        party.address = address
         writer = asyncio.create_task(queue.run())
         hub.parties.add(party)
         try:

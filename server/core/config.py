@@ -6,23 +6,29 @@ one line naming the variable (see :func:`load_settings`).
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from live_protocol.messages import HEARTBEAT_SECONDS, IceTransportPolicy
 
 ENV_PREFIX = "VB_"
 
 Language = Literal["de", "en"]
-
+# pydantic-settings would decode a list from JSON only, and a plain value would end in a
+# traceback; NoDecode hands the raw text to ``_list_value`` instead.
+TextList = Annotated[list[str], NoDecode]
+HOST_PATTERN = re.compile(r"^[A-Za-z0-9._:-]+$|^\[[0-9A-Fa-f:.]+\]$")
 
 
 class ConfigError(Exception):
@@ -75,8 +81,8 @@ class Settings(BaseSettings):
     reminder_poll_seconds: float = Field(60.0, gt=0, le=3600)
 
     redis_url: str | None = Field(None, description="redis://host:6379/0 for several instances")
-    stun_urls: list[str] = Field(default_factory=list, description="e.g. stun:turn.example.de:3478")
-    turn_urls: list[str] = Field(
+    stun_urls: TextList = Field(default_factory=list, description="e.g. stun:turn.example.de:3478")
+    turn_urls: TextList = Field(
         default_factory=list, description="e.g. turn:turn.example.de:3478?transport=udp"
     )
     turn_secret: str | None = Field(None, min_length=16, description="coturn static-auth-secret")
@@ -94,6 +100,20 @@ class Settings(BaseSettings):
     chat_max_chars: int = Field(2000, ge=100, le=4000)
     ws_messages_per_second: float = Field(10.0, gt=0, description="per live connection")
     ws_burst: float = Field(40.0, ge=1, description="messages a connection may send at once")
+    allowed_origins: TextList = Field(
+        default_factory=list,
+        description="Origins whose pages may open the WebSockets; default the public URL's",
+    )
+
+    # Per client address and instance (see server/live/ratelimit.py); nginx limits the whole.
+    limit_bookings_per_hour: int = Field(5, ge=1, le=10_000)
+    limit_messages_per_hour: int = Field(5, ge=1, le=10_000, description="left messages")
+    limit_walk_ins_per_hour: int = Field(10, ge=1, le=10_000,
+                                         description="sign-ins without an appointment")
+    limit_changes_per_hour: int = Field(10, ge=1, le=10_000,
+                                        description="cancellations and reschedulings by link")
+    limit_public_per_minute: int = Field(120, ge=1, le=100_000,
+                                         description="every other public request")
 
     log_json: bool = False
     metrics_token: str | None = Field(
@@ -104,6 +124,63 @@ class Settings(BaseSettings):
         90, ge=0, le=3650,
         description="Erase customers' personal data this many days after the visit; 0 never",
     )
+
+    @field_validator("stun_urls", "turn_urls", "allowed_origins", mode="before")
+    @classmethod
+    def _list_value(cls, value: object) -> object:
+        """A JSON list, or comma-separated values."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                parsed = json.loads(text)
+            except json.JSONDecodeError:
+                raise ValueError("is neither a JSON list nor comma-separated values") from None
+            if not isinstance(parsed, list) or not all(isinstance(v, str) for v in parsed):
+                raise ValueError("must be a JSON list of strings")
+            return parsed
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        if not HOST_PATTERN.match(value):
+            raise ValueError(f"not a host name or IP address: {value!r}")
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str) -> str:
+        _, address = parseaddr(value)
+        if "@" not in address or any(c.isspace() for c in address):
+            raise ValueError(f"not a mail address like 'Name <name@example.de>': {value!r}")
+        return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _folder(cls, value: Path) -> Path:
+        if not str(value).strip() or (value.exists() and not value.is_dir()):
+            raise ValueError(f"must be a folder, got {str(value)!r}")
+        return value
+
+    @field_validator("smtp_ca_file")
+    @classmethod
+    def _existing_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {str(value)!r}")
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.netloc or (
+                parts.path or parts.query or parts.fragment
+            ):
+                raise ValueError(f"{origin!r} is not an origin like https://beratung.example.de")
+        return [origin.rstrip("/") for origin in origins]
 
     @field_validator("timezone")
     @classmethod
@@ -207,6 +284,14 @@ class Settings(BaseSettings):
             return self.public_url
         host = "localhost" if self.host in ("127.0.0.1", "0.0.0.0", "::") else self.host  # noqa: S104
         return f"http://{host}:{self.port}"
+
+    @property
+    def websocket_origins(self) -> list[str]:
+        """Origins whose pages may open the WebSockets (besides the server's own host)."""
+        if self.allowed_origins:
+            return list(self.allowed_origins)
+        parts = urlsplit(self.resolved_public_url)
+        return [f"{parts.scheme}://{parts.netloc}"]
 
     @property
     def outbox_dir(self) -> Path:

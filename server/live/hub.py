@@ -24,7 +24,7 @@ from server.db.models import Party, utcnow
 from server.db.session import Database
 from server.live import presence, visits
 from server.live.bus import Bus, MissedMessages, Subscription
-from server.live.ratelimit import ConnectionCounter
+from server.live.ratelimit import AddressLimits, ConnectionCounter, rates_from
 from server.live.room import RoomSnapshot, take_snapshot
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ class LiveHub:
         self.bus = bus
         self.parties: set[LocalParty] = set()
         self.addresses = ConnectionCounter(MAX_CONNECTIONS_PER_ADDRESS)
+        self.limits = AddressLimits(rates_from(settings))  # also for the public REST routes
         self.counters = InstanceCounters()
         self._tasks: list[asyncio.Task[None]] = []
         self._room_dirty = asyncio.Event()

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,7 @@ from server.live import inbox, presence, visits
 from server.live.bus import BusMessage, Subscription
 from server.live.hub import LiveHub, SendQueue, visit_channel
 from server.live.ice import ice_servers
+from server.live.ratelimit import PublicLimit
 from server.live.room import RoomSnapshot
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class BaseParty:
     """Shared plumbing: the bus subscription that feeds this connection's send queue."""
 
     me: Party
+    address = "unknown"  # the client's address, set by the endpoint (per-address limits)
 
     def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
         self.hub = hub
@@ -70,6 +73,10 @@ class BaseParty:
 
     def room_view(self, snapshot: RoomSnapshot) -> m.ServerMessage | None:
         raise NotImplementedError
+
+    def limit(self, limit: PublicLimit) -> None:
+        """Count one more ``limit`` for this client's address; raises ``Throttled``."""
+        self.hub.limits.check(limit, self.address, time.monotonic())
 
     def ice(self, who: str) -> list[IceServer]:
         return ice_servers(self.hub.settings, who, utcnow())
@@ -188,11 +195,16 @@ class CustomerParty(BaseParty):
         return visit
 
     def _welcome(self, step: Literal["sign_in", "visit"], **content: Any) -> m.CustomerWelcome:
-        who = f"visit-{self.visit_id}" if self.visit_id else "customer"
         return m.CustomerWelcome(
-            heartbeat_seconds=self.hub.settings.heartbeat_seconds, step=step,
-            ice_servers=self.ice(who),
-            ice_transport_policy=self.hub.settings.ice_transport_policy, **content)
+            heartbeat_seconds=self.hub.settings.heartbeat_seconds, step=step, **content)
+
+    def _send_media_config(self, visit: Visit) -> None:
+        """TURN credentials only to a customer whose video session starts or resumes:
+        an anonymous walk-in must not get a relay to use for six hours."""
+        if visit.state == VisitState.ACTIVE and visit.mode == ConnectionMode.VIDEO:
+            self.send(m.MediaConfig(
+                ice_servers=self.ice(f"visit-{visit.id}"),
+                ice_transport_policy=self.hub.settings.ice_transport_policy))
 
     async def dispatch(self, session: AsyncSession, message: m.CustomerToServer) -> None:
         match message:
@@ -202,6 +214,7 @@ class CustomerParty(BaseParty):
                 await self._sign_in(session, message)
             case m.LeaveMessage():
                 visit = await self._visit(session)
+                self.limit(PublicLimit.LEFT_MESSAGE)
                 left = await inbox.leave_message(session, visit, message.text, message.phone,
                                                  self.hub.settings.chat_max_chars)
                 await session.commit()
@@ -221,6 +234,7 @@ class CustomerParty(BaseParty):
                     session, await self._visit(session), message.mode, message.see_advisor,
                     message.show_me)
                 await session.commit()
+                self._send_media_config(visit)  # queued before session_started comes back
                 await self.hub.to_visit(visit.id,
                                         m.SessionStarted(visit=visits.visit_view(visit)))
                 await self.hub.room_changed()
@@ -242,6 +256,7 @@ class CustomerParty(BaseParty):
 
     async def _hello(self, session: AsyncSession, hello: m.CustomerHello) -> None:
         _check_protocol(hello.protocol)
+        self.limit(PublicLimit.PUBLIC)
         given = [x for x in (hello.join_token, hello.visit_token, hello.topic_id) if x]
         if len(given) != 1:
             raise WrongStep("give exactly one of join_token, visit_token or topic_id")
@@ -253,6 +268,7 @@ class CustomerParty(BaseParty):
                 await presence.set_connected(session, visit.id, self.hub.instance_id)
                 await session.commit()
                 await self.follow(visit_channel(visit.id))
+            self._send_media_config(visit)  # the page starts the call on this welcome
             self.send(self._welcome("visit", visit=visits.visit_view(visit),
                                     chat_history=await visits.chat_history(session, visit.id)))
             await self.hub.room_changed()
@@ -272,6 +288,8 @@ class CustomerParty(BaseParty):
     async def _sign_in(self, session: AsyncSession, message: m.SignIn) -> None:
         if self.entry is None or self.visit_id is not None:
             raise WrongStep("already signed in" if self.visit_id else "say hello first")
+        if self.entry.appointment is None:
+            self.limit(PublicLimit.WALK_IN)
         visit, token = await visits.sign_in(
             session, self.hub.settings, self.entry, name=message.name, phone=message.phone,
             language=message.language, consent=message.consent,

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.fixtures.live import run_apart
 from tests.fixtures.waiting import eventually_blocking
+from tests.server.api.test_address_limits import Walk
 from tests.web.conftest import BrowserProblems
 from tests.web.flow import (
     Advisor,
@@ -273,6 +275,33 @@ def test_advisor_not_there_customer_leaves_a_message(
     page.get_by_role("button", name="Nachricht senden").click()
     expect(page.get_by_role("heading", name="Vielen Dank für Ihre Nachricht")).to_be_visible()
     screenshot(page, "message-sent")
+    problems.assert_none()
+
+
+@pytest.mark.server_env(VB_LIMIT_MESSAGES_PER_HOUR="1")
+def test_a_message_over_the_address_limit_is_refused_with_the_reason(
+    live_server: Any, page: Page, problems: BrowserProblems
+) -> None:
+    async def leave_the_one_message_allowed() -> None:
+        walk = Walk(live_server)
+        try:
+            client, _ = await walk.sign_in("127.0.0.1")  # the browser's address too
+            await client.send(type="leave_message", text="Schon da.")
+            await client.expect("message_received")
+        finally:
+            await walk.close()
+
+    run_apart(leave_the_one_message_allowed())
+    open_join_page(page, live_server)
+    pass_system_check(page)
+    sign_in(page)
+    page.get_by_role("button", name="Nachricht schreiben").click()
+    page.get_by_label("Ihre Nachricht an den Berater").fill("Bitte rufen Sie mich an.")
+    page.get_by_role("button", name="Nachricht senden").click()
+    expect(page.locator("#message-text-error")).to_have_text(
+        "Von Ihrem Internetanschluss kamen zu viele Anfragen. Bitte versuchen Sie es später "
+        "erneut oder rufen Sie uns an.")
+    expect(page.get_by_role("heading", name="Vielen Dank für Ihre Nachricht")).to_be_hidden()
     problems.assert_none()
 
 

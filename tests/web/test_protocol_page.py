@@ -19,7 +19,7 @@ from live_protocol import messages as m
 from live_protocol.codec import encode
 from live_protocol.document import server_to_customer_types
 from live_protocol.states import ConnectionMode, Party, VisitState
-from live_protocol.views import ChatLine, VisitView
+from live_protocol.views import ChatLine, IceServer, VisitView
 from tests.web.conftest import BrowserProblems
 from tests.web.flow import chat_line, choose, open_join_page, pass_system_check, send_chat, sign_in
 
@@ -29,6 +29,9 @@ VISIT = VisitView(
     customer_phone="+49 30 1234567", language="de", appointment_id=None,
     appointment_start=None, topic_id=1, advisor_id=None, advisor_name=None, mode=None,
     see_advisor=False, show_me=False, waiting_since=NOW, consent_at=NOW, disconnected=False)
+# Nothing listens there: the page only has to hand it to its peer connection.
+RELAY = IceServer(urls=["turn:127.0.0.1:9?transport=udp"], username="1:visit-41",
+                  credential="c2VjcmV0")
 PEERS = """
 window.__peers = [];
 const NativePeer = window.RTCPeerConnection;
@@ -74,6 +77,8 @@ class ScriptedServer:
                                         estimated_wait_seconds=600))
             case "choose_connection":
                 video = message["mode"] == "video"
+                if video:
+                    self.send(m.MediaConfig(ice_servers=[RELAY]))
                 self.send(m.SessionStarted(visit=VISIT.model_copy(update={
                     "state": VisitState.ACTIVE, "advisor_id": 7, "advisor_name": "Anna Berater",
                     "mode": ConnectionMode(message["mode"]),
@@ -140,6 +145,10 @@ def test_the_page_handles_every_message_the_server_sends_a_customer(
     choose(page, video=True, see_advisor=True, show_me=True)  # session_started
 
     wait_until(page, server.offer.is_set, "the page offers picture and sound")
+    # media_config: the call uses the servers sent with it (welcome carried none).
+    assert page.evaluate("""() => window.__peers.map((peer) => peer.getConfiguration())
+        .filter((c) => c.iceServers.length).map((c) => c.iceServers[0].urls)""") == [
+        RELAY.urls]
     answer = answer_in_page(page, server.offer_sdp)
     server.send(m.RelayedSignal(visit_id=VISIT.id, sender=Party.ADVISOR,
                                 description=m.SessionDescription(type="answer", sdp=answer)))

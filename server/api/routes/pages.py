@@ -7,11 +7,13 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse
 
+from server.api.deps import limited
 from server.core.errors import NotFound
 from server.core.paths import CUSTOMER_WEB_DIR
 from server.legal import DOCUMENTS
+from server.live.ratelimit import PublicLimit
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[limited(PublicLimit.PUBLIC)])
 
 
 def _page(folder: str) -> FileResponse:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from live_protocol.views import TopicView
-from server.api.deps import ServicesDep, SessionDep
+from server.api.deps import ServicesDep, SessionDep, limited
 from server.api.schemas import (
     MAX_ID,
     AppointmentResponse,
@@ -32,9 +32,11 @@ from server.booking.views import appointment_view, topic_view
 from server.core.errors import Conflict
 from server.db.models import Appointment, TokenPurpose, utcnow
 from server.legal import load_legal_text
+from server.live.ratelimit import PublicLimit
 from server.workflows import appointments as workflow
 
-router = APIRouter(prefix="/api/v1/public", tags=["public"])
+router = APIRouter(prefix="/api/v1/public", tags=["public"],
+                   dependencies=[limited(PublicLimit.PUBLIC)])
 
 
 @router.get("/config", response_model=PublicConfig)
@@ -96,7 +98,7 @@ async def legal_text(
 
 
 @router.post("/bookings", response_model=PublicBookingResponse,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED, dependencies=[limited(PublicLimit.BOOKING)])
 async def create_booking(
     body: PublicBookingRequest, session: SessionDep, services: ServicesDep
 ) -> PublicBookingResponse:
@@ -140,7 +142,8 @@ async def manage(token: str, session: SessionDep) -> ManageResponse:
                           can_reschedule=changeable)
 
 
-@router.post("/manage/{token}/cancel", response_model=AppointmentResponse)
+@router.post("/manage/{token}/cancel", response_model=AppointmentResponse,
+             dependencies=[limited(PublicLimit.CHANGE)])
 async def cancel(token: str, session: SessionDep, services: ServicesDep) -> AppointmentResponse:
     appointment = await _managed(session, token)
     await workflow.cancel_and_notify(session, services.settings, appointment, actor="customer")
@@ -148,7 +151,8 @@ async def cancel(token: str, session: SessionDep, services: ServicesDep) -> Appo
     return AppointmentResponse(appointment=appointment_view(appointment))
 
 
-@router.post("/manage/{token}/reschedule", response_model=AppointmentResponse)
+@router.post("/manage/{token}/reschedule", response_model=AppointmentResponse,
+             dependencies=[limited(PublicLimit.CHANGE)])
 async def reschedule(
     token: str, body: RescheduleRequest, session: SessionDep, services: ServicesDep
 ) -> AppointmentResponse:

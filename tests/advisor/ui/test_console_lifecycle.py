@@ -26,14 +26,14 @@ from advisor_app.settings import ConsoleSettings
 from advisor_app.ui.main_window import MainWindow
 from tests.advisor.ui.conftest import MemoryKeyring
 from tests.advisor.ui.test_console_live import eventually, run_on_qasync
-from tests.conftest import LiveServer
+from tests.fixtures.server import ServerProcess
 
 pytestmark = pytest.mark.isolated
 
 OFFLINE_WITHIN = 2.0
 
 
-async def advisors_online(server: LiveServer) -> float:
+async def advisors_online(server: ServerProcess) -> float:
     async with httpx.AsyncClient(base_url=server.url) as http:
         text = (await http.get("/metrics")).text
     found = re.search(r"^videoberatung_advisors_online (\S+)$", text, re.MULTILINE)
@@ -41,7 +41,7 @@ async def advisors_online(server: LiveServer) -> float:
     return float(found.group(1))
 
 
-async def token_works(server: LiveServer, token: str) -> bool:
+async def token_works(server: ServerProcess, token: str) -> bool:
     async with httpx.AsyncClient(base_url=server.url) as http:
         response = await http.get("/api/v1/messages",
                                   headers={"Authorization": f"Bearer {token}"})
@@ -71,7 +71,7 @@ def menu_action(window: MainWindow, text: str) -> QAction:
 
 @pytest.mark.parametrize("how", ["sign-out", "window-closed", "quit"])
 def test_leaving_the_console_disconnects_and_ends_the_session_on_the_server(
-    how: str, qtbot: QtBot, live_server: LiveServer, memory_keyring: MemoryKeyring,
+    how: str, qtbot: QtBot, live_server: ServerProcess, memory_keyring: MemoryKeyring,
     console_settings: ConsoleSettings, caplog: pytest.LogCaptureFixture,
 ) -> None:
     configure_application(QApplication.instance())  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import json
 import time
 
 import httpx
@@ -40,23 +41,75 @@ def _check_turn(entry: dict[str, object], who: str) -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_both_sides_get_stun_and_turn_with_fresh_credentials(
+async def test_the_advisor_gets_stun_and_turn_with_fresh_credentials(
     live: Live, seeded: Seeded
 ) -> None:
-    customer = await live.connect("/ws/customer")
-    await customer.send(type="hello", protocol=1, topic_id=seeded.topic_id)
-    welcome = await customer.expect("welcome")
-    stun, turn = welcome["ice_servers"]
-    assert stun == {"urls": ["stun:127.0.0.1:3478"]}
-    _check_turn(turn, "customer")
-
     _, advisor_welcome = await live.advisor("anna")
-    _check_turn(advisor_welcome["ice_servers"][1], f"advisor-{seeded.advisor_id}")
+    stun, turn = advisor_welcome["ice_servers"]
+    assert stun == {"urls": ["stun:127.0.0.1:3478"]}
+    _check_turn(turn, f"advisor-{seeded.advisor_id}")
     headers = {"Authorization": f"Bearer {await live.token_for('anna', PASSWORD)}"}
     async with httpx.AsyncClient(base_url=live.server.url) as http:
         listed = (await http.get("/api/v1/ice-servers", headers=headers)).json()
         assert (await http.get("/api/v1/ice-servers")).status_code == 401
     _check_turn(listed[1], f"advisor-{seeded.advisor_id}")
+
+
+def _credentials_in(messages: list[dict[str, object]]) -> bool:
+    return "credential" in json.dumps(messages)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_customer_gets_turn_credentials_only_when_a_video_session_starts(
+    live: Live, seeded: Seeded
+) -> None:
+    anonymous = await live.connect("/ws/customer")
+    await anonymous.send(type="hello", protocol=1, topic_id=seeded.topic_id)
+    welcome = await anonymous.expect("welcome", step="sign_in")
+    assert "ice_servers" not in welcome
+
+    customer, signed_in = await live.customer(topic_id=seeded.topic_id)
+    visit_id = signed_in["visit"]["id"]
+    await customer.expect("queue_status")
+    advisor, _ = await live.advisor("anna")
+    await advisor.send(type="accept", visit_id=visit_id)
+    await customer.expect("offered")
+    await customer.send(type="choose_connection", mode="text")
+    await customer.expect("session_started")
+    await customer.nothing_of("media_config", within=0.5)
+    assert not _credentials_in(anonymous.received + customer.received)
+
+    # Switching to picture and sound: the relay comes first, then the session.
+    await customer.send(type="choose_connection", mode="video", see_advisor=True, show_me=True)
+    config = await customer.expect("media_config")
+    started = await customer.expect("session_started")
+    assert started["visit"]["mode"] == "video"
+    stun, turn = config["ice_servers"]
+    assert stun == {"urls": ["stun:127.0.0.1:3478"]}
+    _check_turn(turn, f"visit-{visit_id}")
+    assert config["ice_transport_policy"] == "all"
+
+    # A reload resumes the video session: fresh credentials before the welcome.
+    token = signed_in["visit_token"]
+    await customer.close()
+    again = await live.connect("/ws/customer")
+    await again.send(type="hello", protocol=1, visit_token=token)
+    await again.expect("welcome", step="visit")
+    assert [m["type"] for m in again.received[:2]] == ["media_config", "welcome"]
+    _check_turn(again.received[0]["ice_servers"][1], f"visit-{visit_id}")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_resumed_visit_without_video_gets_no_turn_credentials(
+    live: Live, seeded: Seeded
+) -> None:
+    customer, signed_in = await live.customer(topic_id=seeded.topic_id)
+    await customer.close()
+    again = await live.connect("/ws/customer")
+    await again.send(type="hello", protocol=1, visit_token=signed_in["visit_token"])
+    await again.expect("welcome", step="visit")
+    await again.nothing_of("media_config", within=0.5)
+    assert not _credentials_in(customer.received + again.received)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
