@@ -260,6 +260,19 @@ def test_join_page_shows_hostile_chat_as_text(page: Page, live_server: Any) -> N
         assert any("<script>alert(1)</script>" in line for line in lines)
         assert not any("\u202e" in line or "\u200b" in line for line in lines)
         inert.check("join-chat")
+
+        # Straight over the page's WebSocket, past the input field: a NUL is refused,
+        # bidi controls are dropped.
+        page.evaluate("""() => {
+          const socket = window.__sockets.at(-1);
+          socket.send(JSON.stringify({type: "chat", text: "Null\\u0000Byte", client_id: "nul"}));
+          socket.send(JSON.stringify({type: "chat", text: "Hallo \\u202eWelt", client_id: "bidi"}));
+        }""")
+        line = advisor.wait_for(lambda e: e.type == "chat_message"
+                                and e.line.text.startswith("Hallo")).line
+        assert line.text == "Hallo Welt"
+        assert not any(e.type == "chat_message" and "Null" in e.line.text
+                       for e in advisor.engine.events)
         page.locator("#chat-lines").evaluate("list => { list.scrollTop = 0; }")
         inert.check("join-chat-top")
     finally:
