@@ -6,9 +6,11 @@ tests/advisor/ui/test_hostile_text.py."""
 from __future__ import annotations
 
 import email.message
+import json
 
 import pytest
 
+from live_protocol.codec import ProtocolError, parse_customer_message
 from server.core.validation import clean_name, clean_text, normalise_phone
 from tests.conftest import Api
 from tests.security import corpus
@@ -133,3 +135,14 @@ async def test_a_premium_number_is_refused_with_a_reason(api: Api, seeded: Seede
     assert response.status_code == 422
     [problem] = response.json()["error"]["fields"]
     assert "premium-rate and shared-cost" in problem["message"]
+
+
+# The WebSocket protocol ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("client_id", ["nul\x00", "a\r\nb", "<b>x</b>", "\u202e1"])
+def test_chat_client_ids_are_plain_ascii(client_id: str) -> None:
+    raw = json.dumps({"type": "chat", "text": "Hallo", "client_id": client_id})
+    with pytest.raises(ProtocolError):
+        parse_customer_message(raw)
+    assert parse_customer_message(raw.replace(json.dumps(client_id), '"3f2a-0.51"'))
