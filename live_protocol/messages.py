@@ -27,7 +27,8 @@ HEARTBEAT_SECONDS = 15.0  # the default; the server names its own in ``welcome``
 MAX_SDP_CHARS = 24_000
 
 Token = Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
-ClientId = Annotated[str, Field(min_length=1, max_length=64)]
+# A UUID or similar: printable ASCII only (the database stores and compares it).
+ClientId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 RecordId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 ChatText = Annotated[str, Field(min_length=1, max_length=4000)]
 IceTransportPolicy = Literal["all", "relay"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import math
 import struct
 import wave
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from advisor_app.media.devices import speaker_device
@@ -15,6 +17,17 @@ from advisor_app.resources import RESOURCES
 from advisor_app.ui.icon import app_icon
 
 CHIME = RESOURCES / "sounds" / "customer-waiting.wav"
+
+# Where the tray message is shown as plain text. Elsewhere (Linux and the other Unix
+# desktops) it goes to the desktop's notification service, which reads the body as
+# markup (the Desktop Notifications "body-markup"), or to Qt's own balloon, a rich-text
+# label.
+PLAIN_TEXT_PLATFORMS = frozenset({"windows", "cocoa"})
+
+
+def notification_text(text: str, platform: str) -> str:
+    """``text`` as the tray message of ``platform`` (a Qt platform name) shows it verbatim."""
+    return text if platform in PLAIN_TEXT_PLATFORMS else html.escape(text, quote=False)
 
 
 def write_chime(path: Path, rate: int = 22050) -> Path:
@@ -63,12 +76,17 @@ class WaitingAlert(QObject):
         if self._sound is not None and found is not None:
             self._sound.setAudioDevice(found)
 
+    def message(self, name: str) -> tuple[str, str]:
+        """The tray message's title and body for ``name``, escaped where markup is read."""
+        platform = QGuiApplication.platformName()
+        return (notification_text(self.tr("Kunde wartet"), platform),
+                notification_text(self.tr("{name} wartet auf Sie.").format(name=name), platform))
+
     def customer_waiting(self, name: str) -> None:
         self.shown += 1
         if self._tray is not None and QSystemTrayIcon.supportsMessages():
-            self._tray.showMessage(self.tr("Kunde wartet"),
-                                   self.tr("{name} wartet auf Sie.").format(name=name),
-                                   QSystemTrayIcon.MessageIcon.Information, 8000)
+            title, body = self.message(name)
+            self._tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 8000)
         if self._sound is not None and self._sound.isLoaded():
             self._sound.play()
         else:

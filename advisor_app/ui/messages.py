@@ -19,6 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.ui.models import MessageModel
+from advisor_app.ui.texts import breakable
+
+NAME_COLUMN = 1
+NAME_COLUMN_WIDTH = 240
 
 
 class MessagesView(QWidget):
@@ -36,13 +40,16 @@ class MessagesView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)  # one line per message, cut short with "…"
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setWordWrap(True)
         self.heading.setObjectName("sectionTitle")
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
@@ -71,6 +78,11 @@ class MessagesView(QWidget):
 
     def set_messages(self, rows: list[dict[str, Any]]) -> None:
         self.model.set_rows(rows)
+        # As wide as the names, but a very long one is cut short ("…", the tooltip shows
+        # it whole) rather than pushing the message out of sight.
+        self.table.resizeColumnToContents(NAME_COLUMN)
+        self.table.setColumnWidth(NAME_COLUMN, min(self.table.columnWidth(NAME_COLUMN),
+                                                   NAME_COLUMN_WIDTH))
         self._on_selection(QItemSelection(), QItemSelection())
         self.unreadChanged.emit(self.model.unhandled_count())
 
@@ -90,8 +102,8 @@ class MessagesView(QWidget):
             self.text.setPlainText("")
             self.handled_button.setEnabled(False)
             return
-        self.heading.setText(self.tr("{name} – Rückruf unter {phone}").format(
-            name=row["customer_name"], phone=row["callback_phone"]))
+        self.heading.setText(breakable(self.tr("{name} – Rückruf unter {phone}").format(
+            name=row["customer_name"], phone=row["callback_phone"])))
         self.text.setPlainText(row["text"])
         self.handled_button.setEnabled(not row.get("handled_at"))
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QSplitter,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 from advisor_app.media import SessionStats
 from advisor_app.ui.level_meter import LevelMeter
 from advisor_app.ui.models import ChatModel
-from advisor_app.ui.texts import consent_statements, local_time
+from advisor_app.ui.texts import breakable, consent_statements, local_time
 from advisor_app.ui.video import VideoWidget
 from live_protocol.states import ConnectionMode
 from live_protocol.views import VisitView
@@ -60,10 +61,10 @@ CHAT_MINIMUM_WIDTH = 220
 
 
 class WrappingDelegate(QStyledItemDelegate):
-    """Rows as tall as their text wrapped to the view's width (QListView alone elides)."""
+    """Rows as tall as their text wrapped to the view's width (QListView alone elides);
+    a very long word is broken too (Qt wraps only between words)."""
 
-    # The style sheet's item padding, the text margins and the list's spacing.
-    HORIZONTAL_ROOM = 32
+    # The style sheet's vertical item padding and the list's spacing.
     VERTICAL_ROOM = 14
 
     def __init__(self, view: QListView) -> None:
@@ -73,10 +74,24 @@ class WrappingDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         width = max(80, self._view.viewport().width() - 8)
-        text = str(index.data() or "")
-        bounds = option.fontMetrics.boundingRect(
-            QRect(0, 0, width - self.HORIZONTAL_ROOM, 100_000), Qt.TextFlag.TextWordWrap, text)
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        item.rect = QRect(0, 0, width, 100_000)
+        # Measure at the width the style will paint at (its padding, its text margins).
+        style = self._view.style()
+        text_width = (style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item,
+                                           self._view).width()
+                      - 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin,
+                                               item, self._view) + 1))
+        bounds = item.fontMetrics.boundingRect(
+            QRect(0, 0, text_width, 100_000), Qt.TextFlag.TextWordWrap,
+            item.text)
         return QSize(width, bounds.height() + self.VERTICAL_ROOM)
+
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.text = breakable(option.text)
 
 
 class SessionView(QWidget):
@@ -210,7 +225,7 @@ class SessionView(QWidget):
         """Show ``visit`` (None: no session)."""
         self.visit = visit
         active = visit is not None
-        self.name.setText(visit.customer_name if visit else "–")
+        self.name.setText(breakable(visit.customer_name) if visit else "–")
         self.phone.setText(visit.customer_phone if visit else "–")
         consent_at = visit.consent_at if visit else None
         self.consent.setText(local_time(consent_at, with_date=True) if consent_at else "–")

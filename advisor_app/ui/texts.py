@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -145,3 +146,42 @@ def waited(seconds: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+# Longer words (runs without a space) get a break opportunity every BREAK_EVERY
+# characters: 16 wide letters fit the narrowest chat column, and words of real names and
+# sentences up to LONGEST_WORD stay whole.
+LONGEST_WORD = 24
+BREAK_EVERY = 16
+_ZERO_WIDTH_SPACE = "\u200b"
+_ZERO_WIDTH_JOINER = "\u200d"
+_RUNS = re.compile(r"(\s+)")
+
+
+def _continues_a_character(character: str) -> bool:
+    # Combining marks, variation selectors, skin tones, tags and joiners belong to the
+    # character before them (an emoji sequence must not be split).
+    return unicodedata.category(character) in ("Mn", "Mc", "Me", "Sk", "Cf")
+
+
+def _broken_word(word: str) -> str:
+    out: list[str] = []
+    run = 0
+    previous = ""
+    for character in word:
+        if (run >= BREAK_EVERY and previous != _ZERO_WIDTH_JOINER
+                and not _continues_a_character(character)):
+            out.append(_ZERO_WIDTH_SPACE)
+            run = 0
+        run += 1
+        out.append(character)
+        previous = character
+    return "".join(out)
+
+
+def breakable(text: str) -> str:
+    """``text`` with break opportunities (zero-width spaces) in words longer than
+    ``LONGEST_WORD``: Qt wraps only between words, so a very long word would otherwise
+    run out of its label or chat line and be cut off."""
+    return "".join(_broken_word(part) if len(part) > LONGEST_WORD else part
+                   for part in _RUNS.split(text))

@@ -49,6 +49,8 @@ addTexts({
     "error.consent.missing":
       "Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben und akzeptieren.",
     "error.name.invalid": "Bitte prüfen Sie Ihren Namen.",
+    "error.phone.charged":
+      "Bitte keine kostenpflichtige Sondernummer (0900, 0137, 0180), sondern eine Festnetz- oder Mobilnummer.",
     "error.consent.changed":
       "Die Datenschutzhinweise wurden gerade aktualisiert. Bitte lesen Sie sie und bestätigen Sie erneut.",
     "error.language.invalid": "Bitte wählen Sie eine Sprache.",
@@ -104,6 +106,8 @@ addTexts({
     "error.phone.invalid": "Please enter a valid phone number, for example +49 30 1234567.",
     "error.consent.missing": "Please confirm that you have read and accept the privacy notice.",
     "error.name.invalid": "Please check your name.",
+    "error.phone.charged":
+      "Please give a landline or mobile number, not a premium-rate or shared-cost number (0900, 0137, 0180).",
     "error.consent.changed":
       "The privacy notice has just been updated. Please read it and confirm again.",
     "error.language.invalid": "Please choose a language.",
@@ -126,6 +130,8 @@ addTexts({
 const CONTACT_FIELDS = ["name", "email", "phone", "consent"];
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const PHONE_PATTERN = /^\+?[\d\s()/.-]+$/;
+// The server's reason for refusing a premium-rate or shared-cost call-back number.
+const CHARGED_NUMBER = /premium-rate/i;
 
 /** Client-side checks mirroring the server's; returns {field: errorKey} for bad fields. */
 export function validateContact({ name, email, phone, consent }) {
@@ -439,7 +445,9 @@ function handleBookingError(error) {
   if (error.status === 422 && error.fields.length) {
     const unplaced = [];
     for (const { field, message } of error.fields) {
-      if (CONTACT_FIELDS.includes(field)) {
+      if (field === "phone" && CHARGED_NUMBER.test(message)) {
+        state.errors.phone = { key: "error.phone.charged" };
+      } else if (CONTACT_FIELDS.includes(field)) {
         state.errors[field] = { message, fallbackKey: `error.${field}.invalid` };
       } else {
         unplaced.push(message);

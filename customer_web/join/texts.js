@@ -91,6 +91,8 @@ addTexts({
     "signin.need_phone": "Bitte geben Sie eine Telefonnummer mit Vorwahl ein, z. B. 030 1234567.",
     "signin.bad_phone": "Diese Telefonnummer stimmt so nicht. Bitte mit Vorwahl, z. B. 030 1234567.",
     "signin.bad_name": "Bitte prüfen Sie Ihren Namen.",
+    "signin.charged_phone":
+      "Bitte keine kostenpflichtige Sondernummer (0900, 0137, 0180), sondern eine Festnetz- oder Mobilnummer.",
     "signin.need_consent": "Bitte bestätigen Sie, dass Sie die Hinweise gelesen haben.",
     "signin.changed":
       "Die Hinweise wurden gerade aktualisiert. Bitte lesen Sie sie erneut und bestätigen Sie noch einmal.",
@@ -279,6 +281,8 @@ addTexts({
     "signin.need_phone": "Please enter a phone number with area code, e.g. 030 1234567.",
     "signin.bad_phone": "This phone number is not right. Please include the area code, e.g. 030 1234567.",
     "signin.bad_name": "Please check your name.",
+    "signin.charged_phone":
+      "Please give a landline or mobile number, not a premium-rate or shared-cost number (0900, 0137, 0180).",
     "signin.need_consent": "Please confirm that you have read the notes.",
     "signin.changed": "The notes have just been updated. Please read them again and confirm once more.",
     "signin.legal_failed": "The notes could not be loaded. Please try again.",

@@ -8,6 +8,11 @@ import { byId, fieldError } from "./dom.js";
 const DOCUMENTS = ["privacy", "terms", "security"];
 const PHONE_PATTERN = /^\+?[\d\s/().-]{5,}$/;
 
+/** The text key for a call-back number the server refused (premium-rate or just wrong). */
+export function phoneProblem(error) {
+  return /premium-rate/i.test(error.message ?? "") ? "signin.charged_phone" : "signin.bad_phone";
+}
+
 export class SignInView {
   /** `submit(message)` sends sign_in and resolves with the reply (signed_in or error). */
   constructor({ submit }) {
@@ -113,7 +118,7 @@ export class SignInView {
     if (error.code === "invalid" || error.code === "invalid_message") {
       const onPhone = /phone/i.test(error.message ?? "");
       const [input, element, key] = onPhone
-        ? [this.phone, byId("signin-phone-error"), "signin.bad_phone"]
+        ? [this.phone, byId("signin-phone-error"), phoneProblem(error)]
         : [this.name, byId("signin-name-error"), "signin.bad_name"];
       fieldError(input, element, t(key));
       input.focus();

@@ -4,6 +4,7 @@
 import { onLanguageChange, t } from "../common/i18n.js";
 import { byId, fieldError } from "./dom.js";
 import { waitMinutes } from "./flow.js";
+import { phoneProblem } from "./view-signin.js";
 
 const MAX_MESSAGE = 2000;
 
@@ -97,7 +98,7 @@ export class WaitingView {
   /** The server refused the message (e.g. the other call-back number). */
   showError(error) {
     if (/phone/i.test(error.message ?? "")) {
-      fieldError(byId("message-phone"), byId("message-phone-error"), t("signin.bad_phone"));
+      fieldError(byId("message-phone"), byId("message-phone-error"), t(phoneProblem(error)));
     } else {
       const key = error.code === "throttled" ? "error.throttled" : "error.generic";
       fieldError(byId("message-text"), byId("message-text-error"), t(key));

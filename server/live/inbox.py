@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.core.errors import Conflict, InvalidInput, NotFound
-from server.core.validation import normalise_phone
+from server.core.validation import clean_text, normalise_phone
 from server.db.audit import audit
 from server.db.models import (
     Advisor,
@@ -26,11 +26,10 @@ async def leave_message(
     session: AsyncSession, visit: Visit, text: str, phone: str | None, max_chars: int
 ) -> CustomerMessage:
     """Store the customer's message (before anyone is told) and take them out of the queue."""
-    text = text.strip()
-    if not text:
-        raise InvalidInput("the message is empty", "text")
-    if len(text) > max_chars:
-        raise InvalidInput(f"a message may have at most {max_chars} characters", "text")
+    try:
+        text = clean_text(text, max_chars)
+    except ValueError as problem:
+        raise InvalidInput(str(problem), "text") from None
     try:
         callback = normalise_phone(phone) if phone else visit.customer_phone
     except ValueError as problem:

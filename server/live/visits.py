@@ -23,7 +23,7 @@ from server.booking.service import JoinState, appointment_for_token, join_status
 from server.core import security
 from server.core.config import Settings
 from server.core.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
-from server.core.validation import clean_name, normalise_phone
+from server.core.validation import clean_name, clean_text, normalise_phone
 from server.db.audit import audit
 from server.db.models import (
     Advisor,
@@ -279,11 +279,10 @@ async def add_chat(
     """Store a chat line; a resend with the same client id returns the stored line."""
     if visit.state not in (VisitState.OFFERED, VisitState.ACTIVE):
         raise Conflict("the chat is open only during a conversation")
-    text = text.strip()
-    if not text:
-        raise InvalidInput("the message is empty", "text")
-    if len(text) > max_chars:
-        raise InvalidInput(f"a chat message may have at most {max_chars} characters", "text")
+    try:
+        text = clean_text(text, max_chars, "chat message")
+    except ValueError as problem:
+        raise InvalidInput(str(problem), "text") from None
     line = ChatMessage(visit_id=visit.id, sender=sender, text=text, client_id=client_id)
     try:
         async with session.begin_nested():

@@ -117,7 +117,7 @@ def test_customer_text_is_plain_text_everywhere(qtbot: QtBot) -> None:
                           show_me=True))
     for label in (view.name, view.phone):
         assert label.textFormat() == Qt.TextFormat.PlainText
-        assert label.text() == EVIL
+        assert label.text().replace("\u200b", "") == EVIL  # break opportunities only
     chat: ChatModel = view.chat_model
     chat.add_line(ChatLine(id=1, visit_id=7, sender=Party.CUSTOMER, text=EVIL,
                            client_id="a", sent_at=NOW))
@@ -130,7 +130,7 @@ def test_customer_text_is_plain_text_everywhere(qtbot: QtBot) -> None:
     window.messages_view.table.selectRow(0)
     heading = window.messages_view.heading
     assert heading.textFormat() == Qt.TextFormat.PlainText
-    assert heading.text().startswith(EVIL)
+    assert heading.text().replace("\u200b", "").startswith(EVIL)
     assert window.messages_view.text.toPlainText() == EVIL
 
 
