@@ -48,7 +48,7 @@ async def create_advisor(
         raise Conflict(f"the user name {username!r} is taken")
     advisor = Advisor(
         username=username,
-        password_hash=security.hash_password(password),
+        password_hash=await security.hash_password(password),
         display_name=display_name.strip(),
         email=email,
         role=role,
@@ -99,7 +99,10 @@ async def sign_in(
         )
 
     advisor = await session.scalar(select(Advisor).where(Advisor.username == key))
-    valid = security.verify_password(advisor.password_hash if advisor else None, password)
+    # End the read so its database connection goes back to the pool while the password
+    # check waits for its turn: a burst of sign-ins must not hold every connection.
+    await session.commit()
+    valid = await security.verify_password(advisor.password_hash if advisor else None, password)
     if advisor is None or not valid or not advisor.active:
         session.add(SignInFailure(username=key, at=now))
         await session.execute(
@@ -109,7 +112,7 @@ async def sign_in(
         raise NotAuthenticated("wrong user name or password")
 
     if security.password_needs_rehash(advisor.password_hash):
-        advisor.password_hash = security.hash_password(password)
+        advisor.password_hash = await security.hash_password(password)
     await session.execute(delete(SignInFailure).where(SignInFailure.username == key))
     token = security.new_token(32)
     expires_at = now + lifetime
