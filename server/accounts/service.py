@@ -6,10 +6,10 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.accounts.throttle import ThrottlePolicy, retry_after
+from server.accounts.throttle import Attempt, ThrottlePolicy, retry_after
 from server.core import security
 from server.core.errors import Conflict, InvalidInput, NotAuthenticated, Throttled
 from server.db.audit import audit
@@ -72,26 +72,37 @@ async def sign_in(
     username: str,
     password: str,
     *,
+    address: str,
     lifetime: timedelta,
     policy: ThrottlePolicy,
     now: datetime | None = None,
 ) -> SignIn:
     """Check the password and issue a bearer token; throttle repeated failures.
 
-    A failure is committed here, before raising, so throttling holds across requests and
-    server instances even though the caller's transaction is rolled back.
+    The attempt is recorded as a failure and committed *before* the limits are checked,
+    so attempts running at the same time, on any server instance, count each other: an
+    attempt goes ahead only if fewer than the limit were recorded before it, and of any
+    number of parallel attempts at most the limit reach the password check. A refused
+    attempt is taken off the record again (it guessed nothing), and a successful one
+    clears its account's failures from its address.
     """
     now = now or utcnow()
     key = username.strip().lower()[:64]
-    failures = (
-        await session.scalars(
-            select(SignInFailure.at).where(
-                SignInFailure.username == key, SignInFailure.at > now - policy.window
-            )
+    attempt = SignInFailure(username=key, address=address[:64], at=now)
+    session.add(attempt)
+    await session.commit()
+    earlier = (await session.execute(
+        select(SignInFailure.username, SignInFailure.address, SignInFailure.at).where(
+            SignInFailure.id != attempt.id,
+            SignInFailure.at > now - policy.window,
+            or_(SignInFailure.username == key, SignInFailure.address == attempt.address),
         )
-    ).all()
-    wait = retry_after(failures, now, policy)
+    )).all()
+    wait = retry_after([Attempt(*row) for row in earlier],
+                       Attempt(key, attempt.address, now), policy)
     if wait is not None:
+        await session.delete(attempt)
+        await session.commit()
         seconds = math.ceil(wait.total_seconds())
         raise Throttled(
             f"too many failed sign-ins; try again in {max(1, math.ceil(seconds / 60))} minute(s)",
@@ -104,7 +115,6 @@ async def sign_in(
     await session.commit()
     valid = await security.verify_password(advisor.password_hash if advisor else None, password)
     if advisor is None or not valid or not advisor.active:
-        session.add(SignInFailure(username=key, at=now))
         await session.execute(
             delete(SignInFailure).where(SignInFailure.at < now - policy.window)
         )
@@ -113,7 +123,8 @@ async def sign_in(
 
     if security.password_needs_rehash(advisor.password_hash):
         advisor.password_hash = await security.hash_password(password)
-    await session.execute(delete(SignInFailure).where(SignInFailure.username == key))
+    await session.execute(delete(SignInFailure).where(
+        SignInFailure.username == key, SignInFailure.address == attempt.address))
     token = security.new_token(32)
     expires_at = now + lifetime
     session.add(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from server.accounts import service as accounts
 from server.api.deps import AdvisorDep, ServicesDep, SessionDep, TokenDep
@@ -13,12 +13,14 @@ router = APIRouter(prefix="/api/v1/auth", tags=["accounts"])
 
 @router.post("/sign-in", response_model=SignInResponse)
 async def sign_in(
-    body: SignInRequest, session: SessionDep, services: ServicesDep
+    body: SignInRequest, request: Request, session: SessionDep, services: ServicesDep
 ) -> SignInResponse:
     result = await accounts.sign_in(
         session,
         body.username,
         body.password,
+        # Behind the reverse proxy this is the forwarded address (uvicorn's proxy_headers).
+        address=request.client.host if request.client else "unknown",
         lifetime=services.settings.session_lifetime,
         policy=services.throttle_policy,
     )
