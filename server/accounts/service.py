@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.throttle import Attempt, ThrottlePolicy, retry_after
 from server.core import security
-from server.core.errors import Conflict, InvalidInput, NotAuthenticated, Throttled
+from server.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, Throttled
 from server.db.audit import audit
 from server.db.models import Advisor, AuthToken, Role, SignInFailure, utcnow
 
@@ -139,24 +140,83 @@ async def sign_in(
     return SignIn(token=token, expires_at=expires_at, advisor=advisor)
 
 
+class EndOfSignIn(StrEnum):
+    """Why a sign-in no longer holds."""
+
+    SIGNED_OUT = "signed out"
+    EXPIRED = "sign-in expired"
+    DEACTIVATED = "account deactivated"
+
+
+def _why_ended(row: AuthToken | None, now: datetime) -> EndOfSignIn | None:
+    if row is None:
+        return EndOfSignIn.SIGNED_OUT
+    if not row.advisor.active:
+        return EndOfSignIn.DEACTIVATED
+    if row.revoked_at is not None:
+        return EndOfSignIn.SIGNED_OUT
+    if row.expires_at <= now:
+        return EndOfSignIn.EXPIRED
+    return None
+
+
+async def sign_in_for_token(
+    session: AsyncSession, token: str, now: datetime | None = None
+) -> AuthToken:
+    """The sign-in (with its advisor) behind a bearer token, or :class:`NotAuthenticated`."""
+    row = await session.scalar(
+        select(AuthToken).where(AuthToken.token_hash == security.token_hash(token))
+    )
+    ended = _why_ended(row, now or utcnow())
+    if ended is EndOfSignIn.DEACTIVATED:
+        raise NotAuthenticated("this account is disabled")
+    if ended is not None or row is None:
+        raise NotAuthenticated("not signed in, or the sign-in has expired")
+    return row
+
+
 async def advisor_for_token(
     session: AsyncSession, token: str, now: datetime | None = None
 ) -> Advisor:
     """The signed-in advisor behind a bearer token, or :class:`NotAuthenticated`."""
-    now = now or utcnow()
-    row = await session.scalar(
-        select(AuthToken).where(AuthToken.token_hash == security.token_hash(token))
-    )
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
-        raise NotAuthenticated("not signed in, or the sign-in has expired")
-    if not row.advisor.active:
-        raise NotAuthenticated("this account is disabled")
-    return row.advisor
+    return (await sign_in_for_token(session, token, now)).advisor
 
 
-async def sign_out(session: AsyncSession, token: str) -> None:
-    await session.execute(
+async def sign_in_ended(
+    session: AsyncSession, sign_in_id: int, now: datetime | None = None
+) -> EndOfSignIn | None:
+    """Why the sign-in ``sign_in_id`` no longer holds, or None while it does."""
+    row = await session.get(AuthToken, sign_in_id, populate_existing=True)
+    return _why_ended(row, now or utcnow())
+
+
+async def sign_out(session: AsyncSession, token: str) -> int | None:
+    """Revoke the sign-in of ``token``; returns its id (None if it was not valid)."""
+    revoked = await session.scalar(
         update(AuthToken)
         .where(AuthToken.token_hash == security.token_hash(token), AuthToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
+        .returning(AuthToken.id)
     )
+    return revoked
+
+
+async def deactivate_advisor(
+    session: AsyncSession, advisor_id: int, *, by: Advisor | None
+) -> Advisor:
+    """Disable an account and revoke all its sign-ins. ``by`` is the administrator (None
+    for the command line), who cannot deactivate themselves."""
+    advisor = await session.get(Advisor, advisor_id)
+    if advisor is None:
+        raise NotFound("there is no such advisor")
+    if by is not None and by.id == advisor.id:
+        raise Conflict("you cannot deactivate your own account")
+    advisor.active = False
+    await session.execute(
+        update(AuthToken)
+        .where(AuthToken.advisor_id == advisor.id, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    audit(session, f"advisor:{by.id}" if by else "system", "advisor.deactivated",
+          f"advisor:{advisor.id}")
+    return advisor
