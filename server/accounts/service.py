@@ -13,10 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.accounts.throttle import Attempt, ThrottlePolicy, retry_after
 from server.core import security
 from server.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, Throttled
+from server.core.turns import Turns
 from server.db.audit import audit
 from server.db.models import Advisor, AuthToken, Role, SignInFailure, utcnow
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+# Sign-ins of this process recording their attempt at once: a burst waits here, in
+# memory, instead of holding the connection pool (and SQLite's write lock) from everyone.
+_bookkeeping = Turns(2)
 
 
 def normalise_username(username: str) -> str:
@@ -89,37 +93,36 @@ async def sign_in(
     """
     now = now or utcnow()
     key = username.strip().lower()[:64]
-    attempt = SignInFailure(username=key, address=address[:64], at=now)
-    session.add(attempt)
-    await session.commit()
-    earlier = (await session.execute(
-        select(SignInFailure.username, SignInFailure.address, SignInFailure.at).where(
-            SignInFailure.id != attempt.id,
-            SignInFailure.at > now - policy.window,
-            or_(SignInFailure.username == key, SignInFailure.address == attempt.address),
-        )
-    )).all()
-    wait = retry_after([Attempt(*row) for row in earlier],
-                       Attempt(key, attempt.address, now), policy)
-    if wait is not None:
-        await session.delete(attempt)
+    async with _bookkeeping:
+        attempt = SignInFailure(username=key, address=address[:64], at=now)
+        await session.execute(delete(SignInFailure).where(SignInFailure.at < now - policy.window))
+        session.add(attempt)
         await session.commit()
+        earlier = (await session.execute(
+            select(SignInFailure.username, SignInFailure.address, SignInFailure.at).where(
+                SignInFailure.id != attempt.id,
+                SignInFailure.at > now - policy.window,
+                or_(SignInFailure.username == key, SignInFailure.address == attempt.address),
+            )
+        )).all()
+        wait = retry_after([Attempt(*row) for row in earlier],
+                           Attempt(key, attempt.address, now), policy)
+        advisor = None
+        if wait is None:
+            advisor = await session.scalar(select(Advisor).where(Advisor.username == key))
+        else:
+            await session.delete(attempt)
+        # End the transaction so its connection goes back to the pool while the password
+        # check waits for its turn: a burst of sign-ins must not hold every connection.
+        await session.commit()
+    if wait is not None:
         seconds = math.ceil(wait.total_seconds())
         raise Throttled(
             f"too many failed sign-ins; try again in {max(1, math.ceil(seconds / 60))} minute(s)",
             seconds,
         )
-
-    advisor = await session.scalar(select(Advisor).where(Advisor.username == key))
-    # End the read so its database connection goes back to the pool while the password
-    # check waits for its turn: a burst of sign-ins must not hold every connection.
-    await session.commit()
     valid = await security.verify_password(advisor.password_hash if advisor else None, password)
     if advisor is None or not valid or not advisor.active:
-        await session.execute(
-            delete(SignInFailure).where(SignInFailure.at < now - policy.window)
-        )
-        await session.commit()
         raise NotAuthenticated("wrong user name or password")
 
     if security.password_needs_rehash(advisor.password_hash):

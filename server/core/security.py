@@ -14,12 +14,15 @@ import hashlib
 import hmac
 import os
 import secrets
-from weakref import WeakKeyDictionary
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+from server.core.turns import Turns
+
+# argon2id with the library's recommended time and memory cost, in one lane: the
+# default four lanes run as four threads, which would take every CPU from the event loop.
+_hasher = PasswordHasher(parallelism=1)
 # Verified against when the user name is unknown, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
@@ -32,15 +35,7 @@ def _hashing_threads() -> int:
 
 
 HASHING_THREADS = _hashing_threads()
-_turns: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = WeakKeyDictionary()
-
-
-def _turn() -> asyncio.Semaphore:
-    """This event loop's limit on hashes running at once (a semaphore belongs to one loop)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _turns:
-        _turns[loop] = asyncio.Semaphore(HASHING_THREADS)
-    return _turns[loop]
+_hashing = Turns(HASHING_THREADS)
 
 
 def _verify(password_hash: str | None, password: str) -> bool:
@@ -52,14 +47,14 @@ def _verify(password_hash: str | None, password: str) -> bool:
 
 async def hash_password(password: str) -> str:
     """The argon2id hash of ``password``, computed off the event loop."""
-    async with _turn():
+    async with _hashing:
         return await asyncio.to_thread(_hasher.hash, password)
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:
     """True if ``password`` matches, checked off the event loop. ``None`` (unknown user)
     is checked against a dummy hash, so it costs the same time as a known user."""
-    async with _turn():
+    async with _hashing:
         return await asyncio.to_thread(_verify, password_hash, password)
 
 
