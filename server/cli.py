@@ -1,5 +1,5 @@
-"""``videoberatung-server``: serve, migrate, add-advisor, add-topic, set-availability, book,
-purge, demo."""
+"""``videoberatung-server``: serve, migrate, add-advisor, deactivate-advisor, add-topic,
+set-availability, book, purge, demo."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ from server.core.validation import clean_name, normalise_phone
 from server.db import migrate
 from server.db.models import Advisor, Role, Topic, utcnow
 from server.db.session import Database
+from server.live.bus import bus_from_url
+from server.live.hub import SignInsEnded, announce_sign_ins_ended
 from server.operations.retention import run_retention
 from server.workflows import appointments as workflow
 
@@ -128,6 +130,26 @@ def cmd_add_advisor(settings: Settings, args: argparse.Namespace) -> None:
 
     advisor = asyncio.run(_with_db(settings, work))
     print(f"advisor {advisor.username!r} created ({advisor.role.value})")
+
+
+def cmd_deactivate_advisor(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(db: Database) -> None:
+        advisor = await _advisor_named(db, args.username)
+        async with db.session() as session:
+            await accounts.deactivate_advisor(session, advisor.id, by=None)
+        bus = bus_from_url(settings.redis_url)
+        try:
+            await announce_sign_ins_ended(
+                bus, SignInsEnded(advisor.id, accounts.EndOfSignIn.DEACTIVATED))
+        finally:
+            await bus.close()
+
+    asyncio.run(_with_db(settings, work))
+    # Without Redis this process cannot reach the server's; the server checks the sign-in
+    # at each message and heartbeat of an open console.
+    print(f"advisor {args.username!r} deactivated and signed out everywhere; "
+          "open consoles are disconnected"
+          + ("" if settings.redis_url else f" within {settings.heartbeat_seconds:g} s"))
 
 
 def cmd_add_topic(settings: Settings, args: argparse.Namespace) -> None:
@@ -324,6 +346,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
     add.set_defaults(handler=cmd_add_advisor)
+
+    deactivate = with_location(sub.add_parser(
+        "deactivate-advisor", help="disable an account and end its sign-ins"), False)
+    deactivate.add_argument("username")
+    deactivate.set_defaults(handler=cmd_deactivate_advisor)
 
     topic = with_location(sub.add_parser("add-topic", help="create a topic"), False)
     topic.add_argument("--slug", required=True)

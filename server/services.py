@@ -32,7 +32,9 @@ class Services:
     @property
     def throttle_policy(self) -> ThrottlePolicy:
         return ThrottlePolicy(
-            max_failures=self.settings.sign_in_max_failures,
+            per_account_and_address=self.settings.sign_in_max_failures,
+            per_address=self.settings.sign_in_max_failures_per_address,
+            per_account=self.settings.sign_in_max_failures_per_account,
             window=timedelta(minutes=self.settings.sign_in_window_minutes),
         )
 

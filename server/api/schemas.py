@@ -78,6 +78,7 @@ class AdvisorOut(BaseModel):
     display_name: str
     email: str
     role: Role
+    active: bool
     slot_minutes: int
     topic_ids: list[int]
 
@@ -89,6 +90,7 @@ class AdvisorOut(BaseModel):
             display_name=advisor.display_name,
             email=advisor.email,
             role=advisor.role,
+            active=advisor.active,
             slot_minutes=advisor.slot_minutes,
             topic_ids=[t.id for t in advisor.topics],
         )

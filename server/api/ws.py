@@ -60,6 +60,21 @@ async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) ->
     await websocket.close(code=1013, reason="too far behind; reconnect")
 
 
+async def _close_as_asked(websocket: WebSocket, party: BaseParty,
+                          receiving: asyncio.Task[None], writer: asyncio.Task[None]) -> None:
+    """The party asked to close (e.g. the advisor's sign-in ended): stop reading, send
+    what is queued (its last word), then close with the party's code."""
+    request = party.close_request
+    assert request is not None
+    receiving.cancel()
+    with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
+        await receiving
+    party.queue.close()
+    await asyncio.wait((writer,), timeout=1.0)
+    with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
+        await websocket.close(code=request.code, reason=request.reason)
+
+
 async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
     hub = _hub(websocket)
     if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"),
@@ -77,11 +92,19 @@ async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
         party.address = address
         writer = asyncio.create_task(queue.run())
         hub.parties.add(party)
+        receiving = asyncio.create_task(_receive_loop(websocket, party, hub))
+        asked = asyncio.create_task(party.close_requested.wait())
         try:
-            await _receive_loop(websocket, party, hub)
+            await asyncio.wait((receiving, asked), return_when=asyncio.FIRST_COMPLETED)
+            if receiving.done():
+                receiving.result()
+            else:
+                await _close_as_asked(websocket, party, receiving, writer)
         except WebSocketDisconnect:
             pass
         finally:
+            for task in (receiving, asked):
+                task.cancel()
             hub.parties.discard(party)
             queue.close()
             writer.cancel()

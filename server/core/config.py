@@ -69,7 +69,16 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(30.0, gt=0)
 
     session_hours: float = Field(12.0, gt=0, le=24 * 30, description="Advisor sign-in lifetime.")
-    sign_in_max_failures: int = Field(5, ge=1, le=100)
+    sign_in_max_failures: int = Field(
+        5, ge=1, le=100, description="failed sign-ins of one account from one address per window"
+    )
+    sign_in_max_failures_per_address: int = Field(
+        20, ge=1, le=10_000, description="failed sign-ins from one address, all accounts"
+    )
+    sign_in_max_failures_per_account: int = Field(
+        100, ge=0, le=100_000,
+        description="failed sign-ins of one account from all addresses; 0: no ceiling",
+    )
     sign_in_window_minutes: int = Field(15, ge=1, le=24 * 60)
 
     booking_horizon_days: int = Field(60, ge=1, le=365)

@@ -158,12 +158,17 @@ class AuthToken(Base):
 
 
 class SignInFailure(Base):
-    """One failed sign-in, for throttling (shared by every server instance)."""
+    """A failed sign-in, for throttling (shared by every server instance).
+
+    Written before the password is checked and deleted when it succeeds, so attempts
+    running at the same time count each other (see :func:`server.accounts.service.sign_in`).
+    """
 
     __tablename__ = "sign_in_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)  # the client's IP address
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
 

@@ -13,17 +13,19 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
 
 from live_protocol.codec import as_payload
 from live_protocol.messages import Ended, ServerMessage
+from server.accounts.service import EndOfSignIn
 from server.core.config import Settings
 from server.core.counters import InstanceCounters
 from server.db.models import Party, utcnow
 from server.db.session import Database
 from server.live import presence, visits
-from server.live.bus import Bus, MissedMessages, Subscription
+from server.live.bus import Bus, BusError, MissedMessages, Subscription
 from server.live.ratelimit import AddressLimits, ConnectionCounter, rates_from
 from server.live.room import RoomSnapshot, take_snapshot
 
@@ -38,6 +40,48 @@ INSTANCE_HEARTBEAT = 5.0  # seconds; an instance silent for three beats is dead
 
 def visit_channel(visit_id: int) -> str:
     return f"visit:{visit_id}"
+
+
+def advisor_channel(advisor_id: int) -> str:
+    return f"advisor:{advisor_id}"
+
+
+@dataclass(frozen=True)
+class SignInsEnded:
+    """An advisor's sign-ins ended (all of them when ``sign_in_ids`` is None): every live
+    connection made with one of them closes, on whichever instance it is."""
+
+    advisor_id: int
+    reason: EndOfSignIn
+    sign_in_ids: tuple[int, ...] | None = None
+
+    KIND: ClassVar[str] = "sign_ins_ended"
+
+    def covers(self, sign_in_id: int) -> bool:
+        return self.sign_in_ids is None or sign_in_id in self.sign_in_ids
+
+    def payload(self) -> dict[str, Any]:
+        ids = None if self.sign_in_ids is None else list(self.sign_in_ids)
+        return {"kind": self.KIND, "advisor_id": self.advisor_id, "reason": self.reason.value,
+                "sign_in_ids": ids}
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> SignInsEnded | None:
+        """The event in a bus message of the advisor's channel, or None for anything else."""
+        if payload.get("kind") != cls.KIND:
+            return None
+        ids = payload["sign_in_ids"]
+        return cls(int(payload["advisor_id"]), EndOfSignIn(payload["reason"]),
+                   None if ids is None else tuple(int(i) for i in ids))
+
+
+async def announce_sign_ins_ended(bus: Bus, ended: SignInsEnded) -> None:
+    """Close the live connections of ended sign-ins, everywhere. Should the bus be down,
+    each connection still finds out from the database at its next message or heartbeat."""
+    try:
+        await bus.publish(advisor_channel(ended.advisor_id), ended.payload())
+    except BusError:
+        log.warning("could not announce that sign-ins of advisor %s ended", ended.advisor_id)
 
 
 class SendQueue:
@@ -132,6 +176,9 @@ class LiveHub:
     async def to_visit(self, visit_id: int, message: ServerMessage) -> None:
         """An event for both parties of a visit, wherever they are connected."""
         await self.bus.publish(visit_channel(visit_id), as_payload(message))
+
+    async def sign_ins_ended(self, ended: SignInsEnded) -> None:
+        await announce_sign_ins_ended(self.bus, ended)
 
     async def follow(self, *channels: str) -> Subscription:
         return await self.bus.subscribe(*channels)

@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,13 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from live_protocol import PROTOCOL_VERSION, ErrorCode, ProtocolError, messages as m
 from live_protocol.codec import encode, parse_advisor_message, parse_customer_message
 from live_protocol.views import AdvisorIdentity, IceServer
-from server.accounts.service import advisor_for_token
+from server.accounts.service import EndOfSignIn, sign_in_ended, sign_in_for_token
 from server.booking.views import appointment_view, topic_view
 from server.core.errors import DomainError, Forbidden
 from server.db.models import Advisor, ConnectionMode, Party, Visit, VisitState, utcnow
 from server.live import inbox, presence, visits
 from server.live.bus import BusMessage, Subscription
-from server.live.hub import LiveHub, SendQueue, visit_channel
+from server.live.hub import LiveHub, SendQueue, SignInsEnded, advisor_channel, visit_channel
 from server.live.ice import ice_servers
 from server.live.ratelimit import PublicLimit
 from server.live.room import RoomSnapshot
@@ -34,10 +35,23 @@ log = logging.getLogger(__name__)
 
 SESSION_STATES = (VisitState.OFFERED, VisitState.ACTIVE)
 ClientMessage = m.CustomerToServer | m.AdvisorToServer
+POLICY_VIOLATION = 1008  # the WebSocket close code for "you may not use this any more"
+
+
+@dataclass(frozen=True)
+class CloseRequest:
+    """A party's wish that its WebSocket endpoint close the connection."""
+
+    code: int
+    reason: str
 
 
 class BaseParty:
-    """Shared plumbing: the bus subscription that feeds this connection's send queue."""
+    """Shared plumbing: the bus subscription that feeds this connection's send queue.
+
+    A party cannot close its socket; it calls :meth:`request_close` and the endpoint
+    (server/api/ws.py), which waits on ``close_requested``, closes it.
+    """
 
     me: Party
     address = "unknown"  # the client's address, set by the endpoint (per-address limits)
@@ -49,11 +63,27 @@ class BaseParty:
         self._forwarder: asyncio.Task[None] | None = None
         self._last_room: m.ServerMessage | None = None
         self.authenticated = False
+        self.close_request: CloseRequest | None = None
+        self.close_requested = asyncio.Event()
 
     def send(self, message: m.ServerMessage) -> None:
         if isinstance(message, m.ErrorMessage):
             self.hub.counters.websocket_error(message.code)
-        self.queue.put(encode(message))
+        self._put(encode(message))
+
+    def _put(self, frame: str) -> None:
+        if self.close_request is None:  # nothing more goes out once closing was asked for
+            self.queue.put(frame)
+
+    def request_close(self, code: int, reason: str,
+                      last_word: m.ErrorMessage | None = None) -> None:
+        """Have the connection closed with ``code``; ``last_word`` is the last frame sent."""
+        if self.close_request is not None:
+            return
+        if last_word is not None:
+            self.send(last_word)
+        self.close_request = CloseRequest(code, reason)
+        self.close_requested.set()
 
     def refuse(self, code: ErrorCode, text: str, in_reply_to: str | None = None) -> None:
         self.send(m.ErrorMessage(code=code, message=text, in_reply_to=in_reply_to))
@@ -104,10 +134,12 @@ class BaseParty:
         payload = message.payload
         if payload.get("type") == "signal" and payload.get("from") == self.me.value:
             return  # our own offer/answer/candidate
-        self.queue.put(json.dumps(payload, ensure_ascii=False))
+        self._put(json.dumps(payload, ensure_ascii=False))
 
     async def handle(self, raw: str) -> bool:
         """Act on one client message. False means: close the connection."""
+        if self.close_request is not None:
+            return True  # the connection is being closed; nothing more is done for it
         try:
             message = self.parse(raw)
         except ProtocolError as problem:
@@ -119,6 +151,8 @@ class BaseParty:
         if self.authenticated and message.type == "hello":
             self.refuse(ErrorCode.ALREADY_GREETED, "hello was already sent", "hello")
             return True
+        if self.authenticated and not await self.still_authorised():
+            return True  # still_authorised() asked for the connection to be closed
         if message.type == "ping":
             await self.on_ping()
             self.send(m.Pong())
@@ -136,6 +170,10 @@ class BaseParty:
 
     async def dispatch(self, session: AsyncSession, message: Any) -> None:
         raise NotImplementedError
+
+    async def still_authorised(self) -> bool:
+        """Whatever let the client in still holds; if not, the party asks to be closed."""
+        return True
 
     async def on_ping(self) -> None:
         return None
@@ -317,14 +355,38 @@ class AdvisorParty(BaseParty):
     def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
         super().__init__(hub, queue)
         self.advisor: Advisor | None = None
+        self.sign_in_id: int | None = None
         self.connection_id: str | None = None
         self._unread_task: asyncio.Task[None] | None = None
+        self._expiry: asyncio.TimerHandle | None = None
 
     def parse(self, raw: str) -> ClientMessage:
         return parse_advisor_message(raw)
 
     def room_view(self, snapshot: RoomSnapshot) -> m.ServerMessage | None:
         return snapshot.advisor_view(self.advisor.id) if self.advisor else None
+
+    def end_sign_in(self, reason: EndOfSignIn) -> None:
+        """The advisor's sign-in ended (signed out, expired, deactivated): nothing more
+        reaches this connection, and it closes with 1008."""
+        self.request_close(POLICY_VIOLATION, reason.value, m.ErrorMessage(
+            code=ErrorCode.NOT_AUTHENTICATED, message=f"your sign-in ended ({reason.value})"))
+
+    def on_bus(self, message: BusMessage) -> None:
+        ended = SignInsEnded.from_payload(message.payload)
+        if ended is None:
+            super().on_bus(message)
+        elif self.sign_in_id is not None and ended.covers(self.sign_in_id):
+            self.end_sign_in(ended.reason)
+
+    async def still_authorised(self) -> bool:
+        # Each message is checked, so one that overtakes the bus's news is refused too.
+        assert self.sign_in_id is not None
+        async with self.hub.db.session() as session:
+            ended = await sign_in_ended(session, self.sign_in_id)
+        if ended is not None:
+            self.end_sign_in(ended)
+        return ended is None
 
     @property
     def advisor_id(self) -> int | None:
@@ -385,15 +447,20 @@ class AdvisorParty(BaseParty):
 
     async def _hello(self, session: AsyncSession, hello: m.AdvisorHello) -> None:
         _check_protocol(hello.protocol)
-        advisor = await advisor_for_token(session, hello.token)
+        sign_in = await sign_in_for_token(session, hello.token)
+        advisor = sign_in.advisor
         self.connection_id = await presence.register_connection(session, advisor.id)
         current = await visits.current_session_of(session, advisor.id)
         history = await visits.chat_history(session, current.id) if current else []
         unread = await inbox.unread_count(session, advisor)
         await session.commit()
         self.advisor = advisor
+        self.sign_in_id = sign_in.id
         self.authenticated = True
-        channels = [f"advisor:{advisor.id}"]
+        self._expiry = asyncio.get_running_loop().call_later(
+            max(0.0, (sign_in.expires_at - utcnow()).total_seconds()),
+            self.end_sign_in, EndOfSignIn.EXPIRED)
+        channels = [advisor_channel(advisor.id)]
         if current is not None:
             channels.append(visit_channel(current.id))
         await self.follow(*channels)
@@ -414,6 +481,8 @@ class AdvisorParty(BaseParty):
 
     async def close(self) -> None:
         await super().close()
+        if self._expiry is not None:
+            self._expiry.cancel()
         if self._unread_task is not None:
             self._unread_task.cancel()
         if self.connection_id is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import httpx
 import pytest
 
 from server.cli import UsageError, parse_windows
+from tests.fixtures.live import LiveClient
 from tests.fixtures.server import ServerProcess, server_env
 
 ROOT = Path(__file__).parents[2]
@@ -107,12 +109,43 @@ def test_demo_seeds_an_appointment_now_and_serves(live_server: ServerProcess) ->
     assert f"join link: {printed.group(1)}" in log
 
 
+async def test_deactivate_advisor_ends_their_sign_ins_and_open_console(
+    live_server: ServerProcess,
+) -> None:
+    credentials = live_server.advisor_credentials
+    sign_in = {"username": credentials["username"], "password": credentials["password"]}
+    async with httpx.AsyncClient(base_url=live_server.url) as http:
+        token = (await http.post("/api/v1/auth/sign-in", json=sign_in)).json()["token"]
+        console = await LiveClient.connect(live_server.url.replace("http", "ws") + "/ws/advisor")
+        await console.send(type="hello", protocol=1, token=token)
+        await console.expect("welcome")
+
+        result = await asyncio.to_thread(run_cli, live_server.data_dir, "deactivate-advisor",
+                                         credentials["username"])
+        assert result.returncode == 0, result.stderr
+        assert "deactivated" in result.stdout
+
+        # Without Redis the CLI cannot reach the server: the console's next message (at
+        # the latest its heartbeat ping) finds the sign-in ended, and the socket closes.
+        await console.send(type="ping")
+        await asyncio.wait_for(console.closed.wait(), 1.0)
+        assert console.connection.close_code == 1008
+        assert console.received[-1]["code"] == "not_authenticated"
+        me = await http.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 401
+        assert (await http.post("/api/v1/auth/sign-in", json=sign_in)).status_code == 401
+
+    unknown = await asyncio.to_thread(run_cli, live_server.data_dir, "deactivate-advisor",
+                                      "nobody")
+    assert unknown.returncode == 2 and "no advisor 'nobody'" in unknown.stderr
+
+
 def test_both_console_scripts_are_installed() -> None:
     bin_dir = Path(sys.executable).parent
     server = subprocess.run([str(bin_dir / "videoberatung-server"), "--help"],
                             capture_output=True, text=True, check=False)
     assert server.returncode == 0
-    for command in ("serve", "migrate", "add-advisor", "book", "demo"):
+    for command in ("serve", "migrate", "add-advisor", "deactivate-advisor", "book", "demo"):
         assert command in server.stdout
     advisor = subprocess.run([str(bin_dir / "videoberatung-advisor"), "--version"],
                              capture_output=True, text=True, check=False)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from live_protocol.views import TopicView
 from server.accounts import service as accounts
-from server.api.deps import AdminDep, AdvisorDep, SessionDep
+from server.api.deps import AdminDep, AdvisorDep, ServicesDep, SessionDep
 from server.api.schemas import (
     AdvisorOut,
     AvailabilityBody,
@@ -20,6 +20,7 @@ from server.booking.service import active_topics
 from server.booking.slots import WeeklyWindow
 from server.booking.views import topic_view
 from server.db.models import Advisor
+from server.live.hub import SignInsEnded
 
 router = APIRouter(prefix="/api/v1", tags=["administration"])
 
@@ -61,6 +62,18 @@ async def create_advisor(
     )
     await catalogue.assign_topics(session, advisor, body.topic_ids)
     await session.commit()
+    return AdvisorOut.of(advisor)
+
+
+@router.post("/advisors/{advisor_id}/deactivate", response_model=AdvisorOut)
+async def deactivate_advisor(
+    advisor_id: int, admin: AdminDep, session: SessionDep, services: ServicesDep
+) -> AdvisorOut:
+    """Disable the account and end all its sign-ins; its open consoles are disconnected."""
+    advisor = await accounts.deactivate_advisor(session, advisor_id, by=admin)
+    await session.commit()
+    await services.hub.sign_ins_ended(
+        SignInsEnded(advisor.id, accounts.EndOfSignIn.DEACTIVATED))
     return AdvisorOut.of(advisor)
 
 

@@ -129,3 +129,19 @@ async def test_the_published_schema_leaves_out_the_administrators_routes(api: Ap
         assert admin_only not in published
         assert any(admin_only[1] == r.path and admin_only[0] in (r.methods or ())
                    for r in http_operations(api.app)), "the route itself still exists"
+
+
+async def test_only_an_admin_deactivates_and_not_their_own_account(
+    api: Api, seeded: Seeded
+) -> None:
+    advisor = await api.sign_in("anna", PASSWORD)
+    admin = await api.sign_in("root", PASSWORD)
+    async with api.services.db.session() as session:
+        root_id = await session.scalar(select(Advisor.id).where(Advisor.username == "root"))
+    deactivate = "/api/v1/advisors/{}/deactivate".format
+    assert (await api.client.post(deactivate(root_id), headers=advisor)).status_code == 403
+    assert (await api.client.post(deactivate(root_id), headers=admin)).status_code == 409
+    assert (await api.client.post(deactivate(9999), headers=admin)).status_code == 404
+    done = await api.client.post(deactivate(seeded.advisor_id), headers=admin)
+    assert done.status_code == 200 and done.json()["active"] is False
+    assert (await api.client.get("/api/v1/auth/me", headers=advisor)).status_code == 401

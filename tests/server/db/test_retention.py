@@ -176,8 +176,8 @@ async def build_world(db: Database, seeded: Seeded) -> World:
             OutgoingMail(kind="confirmation", appointment_id=rita_appt.id,
                          recipient="rita@example.com", state=MailState.SENT,
                          created_at=recent - 10 * DAY),
-            SignInFailure(username="erika-typed-this", at=old),
-            SignInFailure(username="anna", at=now - timedelta(minutes=5)),
+            SignInFailure(username="erika-typed-this", address="192.0.2.1", at=old),
+            SignInFailure(username="anna", address="192.0.2.1", at=now - timedelta(minutes=5)),
         ])
         return World(now=now, old_visit=old_visit.id, old_walk_in=old_walk_in.id,
                      recent_visit=recent_visit.id, fritz_old_visit=fritz_visit.id,

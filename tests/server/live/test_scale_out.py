@@ -1,5 +1,6 @@
 """Two real server instances on one PostgreSQL and one Redis: a customer on one and the
-advisor on the other see each other, chat and signal; a crashed instance loses nothing."""
+advisor on the other see each other, chat and signal; a crashed instance loses nothing;
+signing out on one closes the console's connection on the other."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.fixtures.live import Live, live_settings
 from tests.fixtures.server import ServerProcess
-from tests.server.conftest import Seeded
+from tests.server.conftest import PASSWORD, Seeded
 
 
 @pytest.fixture
@@ -94,3 +96,19 @@ async def test_customers_of_a_crashed_instance_count_as_disconnected(
     room = await advisor.expect("waiting_room", timeout=30)
     assert room["waiting"][0]["id"] == signed_in["visit"]["id"]
     assert room["waiting"][0]["disconnected"] is True
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_signing_out_on_one_instance_closes_the_console_on_the_other(
+    two_instances: Any,
+) -> None:
+    live, (a, b) = two_instances
+    token = await live.token_for("anna", PASSWORD)
+    advisor, _ = await live.advisor(server=b, token=token)
+    await advisor.expect("waiting_room")
+    async with httpx.AsyncClient(base_url=a.url) as http:
+        response = await http.post("/api/v1/auth/sign-out",
+                                   headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 204
+    await asyncio.wait_for(advisor.closed.wait(), 1.0)
+    assert advisor.connection.close_code == 1008
