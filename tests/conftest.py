@@ -4,6 +4,7 @@ a live server in a subprocess, and real headless Chromium through Playwright."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import email.policy
 import json
@@ -192,20 +193,18 @@ def server_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    """``videoberatung-server demo`` in a subprocess: seeded like the demo, fresh SQLite;
-    ``@pytest.mark.server_env(VB_…="…")`` sets more of its environment."""
-    marker = request.node.get_closest_marker("server_env")
-    extra = dict(marker.kwargs) if marker else {}
+@contextlib.contextmanager
+def running_demo_server(folder: Path, extra: dict[str, str] | None = None
+                        ) -> Iterator[LiveServer]:
+    """``videoberatung-server demo`` in a subprocess, its data and log in ``folder``."""
     port = free_port()
-    data_dir = tmp_path / "var"
-    log_path = tmp_path / "server.log"
+    data_dir = folder / "var"
+    log_path = folder / "server.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "demo", "--data-dir", str(data_dir),
          "--port", str(port)],
-        env=server_env(**extra), stdout=log, stderr=subprocess.STDOUT,
+        env=server_env(**(extra or {})), stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -221,6 +220,15 @@ def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Live
     finally:
         stop_process(process)
         log.close()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """``videoberatung-server demo`` in a subprocess: seeded like the demo, fresh SQLite;
+    ``@pytest.mark.server_env(VB_…="…")`` sets more of its environment."""
+    marker = request.node.get_closest_marker("server_env")
+    with running_demo_server(tmp_path, dict(marker.kwargs) if marker else None) as server:
+        yield server
 
 
 # Real Chromium --------------------------------------------------------------------

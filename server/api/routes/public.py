@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from live_protocol.views import TopicView
 from server.api.deps import ServicesDep, SessionDep
 from server.api.schemas import (
+    COMMON_ERRORS,
     MAX_ID,
     AppointmentResponse,
     JoinStatus,
@@ -26,6 +27,7 @@ from server.api.schemas import (
     RescheduleRequest,
     SlotOut,
     SlotsResponse,
+    error_responses,
 )
 from server.booking import service as booking
 from server.booking.views import appointment_view, topic_view
@@ -34,7 +36,10 @@ from server.db.models import Appointment, TokenPurpose, utcnow
 from server.legal import load_legal_text
 from server.workflows import appointments as workflow
 
-router = APIRouter(prefix="/api/v1/public", tags=["public"])
+router = APIRouter(prefix="/api/v1/public", tags=["public"],
+                   responses=error_responses(*COMMON_ERRORS))
+UNKNOWN_LINK = error_responses(404)
+CHANGES = error_responses(404, 409, 410)
 
 
 @router.get("/config", response_model=PublicConfig)
@@ -86,7 +91,7 @@ async def slots(
     )
 
 
-@router.get("/legal/{document}", response_model=LegalTextOut)
+@router.get("/legal/{document}", response_model=LegalTextOut, responses=UNKNOWN_LINK)
 async def legal_text(
     document: str, services: ServicesDep, lang: str = Query("de", pattern="^(de|en)$")
 ) -> LegalTextOut:
@@ -96,7 +101,7 @@ async def legal_text(
 
 
 @router.post("/bookings", response_model=PublicBookingResponse,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED, responses=error_responses(409))
 async def create_booking(
     body: PublicBookingRequest, session: SessionDep, services: ServicesDep
 ) -> PublicBookingResponse:
@@ -122,7 +127,7 @@ async def _managed(session: AsyncSession, token: str) -> Appointment:
     return await booking.appointment_for_token(session, token, TokenPurpose.MANAGE)
 
 
-@router.get("/join/{token}", response_model=JoinStatus)
+@router.get("/join/{token}", response_model=JoinStatus, responses=UNKNOWN_LINK)
 async def join_status(token: str, session: SessionDep, services: ServicesDep) -> JoinStatus:
     """Whether the join link works now; the join page starts from here."""
     appointment = await booking.appointment_for_token(session, token, TokenPurpose.JOIN)
@@ -132,7 +137,7 @@ async def join_status(token: str, session: SessionDep, services: ServicesDep) ->
                       opens_at=window.start, closes_at=window.end)
 
 
-@router.get("/manage/{token}", response_model=ManageResponse)
+@router.get("/manage/{token}", response_model=ManageResponse, responses=UNKNOWN_LINK)
 async def manage(token: str, session: SessionDep) -> ManageResponse:
     appointment = await _managed(session, token)
     changeable = booking.can_change(appointment, utcnow())
@@ -140,7 +145,7 @@ async def manage(token: str, session: SessionDep) -> ManageResponse:
                           can_reschedule=changeable)
 
 
-@router.post("/manage/{token}/cancel", response_model=AppointmentResponse)
+@router.post("/manage/{token}/cancel", response_model=AppointmentResponse, responses=CHANGES)
 async def cancel(token: str, session: SessionDep, services: ServicesDep) -> AppointmentResponse:
     appointment = await _managed(session, token)
     await workflow.cancel_and_notify(session, services.settings, appointment, actor="customer")
@@ -148,7 +153,8 @@ async def cancel(token: str, session: SessionDep, services: ServicesDep) -> Appo
     return AppointmentResponse(appointment=appointment_view(appointment))
 
 
-@router.post("/manage/{token}/reschedule", response_model=AppointmentResponse)
+@router.post("/manage/{token}/reschedule", response_model=AppointmentResponse,
+             responses=CHANGES)
 async def reschedule(
     token: str, body: RescheduleRequest, session: SessionDep, services: ServicesDep
 ) -> AppointmentResponse:
