@@ -5,6 +5,7 @@ advisor who signed out."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import time
 import uuid
@@ -70,12 +71,13 @@ class World:
         self.tokens[username] = token
         return token
 
-    def book(self, advisor_token: str, topic: str = "baufinanzierung") -> Customer:
-        """Book an appointment (as the advisor, on the phone) at a time nobody else has,
-        and read the customer's tokens from the confirmation e-mail."""
+    def book(self, advisor_token: str, topic: str = "baufinanzierung",
+             start: datetime | None = None) -> Customer:
+        """Book an appointment (as the advisor, on the phone), by default at a time
+        nobody else has, and read the customer's tokens from the confirmation e-mail."""
         email = f"kunde-{uuid.uuid4().hex[:10]}@example.com"
-        start = (datetime.now(UTC) + timedelta(days=2, minutes=30 * self.next_number())
-                 ).replace(second=0, microsecond=0)
+        start = start or (datetime.now(UTC) + timedelta(days=2, minutes=30 * self.next_number())
+                          ).replace(second=0, microsecond=0)
         response = self.http.post(
             "/api/v1/appointments", headers=self.headers(advisor_token),
             json={"name": "Kundin Test", "email": email, "phone": "030 1234567",
@@ -98,6 +100,33 @@ class World:
                     return join.group(1), manage.group(1)
             time.sleep(0.1)
         raise AssertionError(f"no confirmation mail to {address}")
+
+    def book_now(self, advisor_token: str, topic: str) -> Customer:
+        """An appointment starting now (its join link works at once)."""
+        return self.book(advisor_token, topic, start=datetime.now(UTC).replace(
+            second=0, microsecond=0))
+
+    def demo_customer(self) -> str:
+        """The join token of the demo's appointment (with the administrator, now)."""
+        first = self.server.outbox_messages()[0].get_body(preferencelist=("plain",))
+        assert first is not None
+        found = re.search(r"/join/" + _TOKEN, first.get_content())
+        assert found, "the demo's confirmation mail has no join link"
+        return found.group(1)
+
+    def consent(self) -> dict[str, str]:
+        return {f"{document}_sha256": self.http.get(f"/api/v1/public/legal/{document}",
+                                                    params={"lang": "de"}).json()["sha256"]
+                for document in ("privacy", "terms", "security")}
+
+    def sign_in_customer(self, peer: Any, **hello: Any) -> dict[str, Any]:
+        """Say hello on a customer peer and sign in; returns ``signed_in``."""
+        peer.send(json.dumps({"type": "hello", "protocol": 1, **hello}))
+        peer.expect("welcome")
+        peer.send(json.dumps({"type": "sign_in", "name": "Erika Nachbarin",
+                              "phone": "030 1234567", "consent": self.consent()}))
+        signed_in: dict[str, Any] = peer.expect("signed_in")
+        return signed_in
 
     def server_log_problems(self) -> list[str]:
         """Lines of the server's log that tell of an unhandled exception or an error."""

@@ -79,5 +79,16 @@ class Peer:
         raise AssertionError(f"neither pong nor a close within {timeout} s; "
                              f"received {self.received[-5:]}")
 
+    def wait_closed(self, timeout: float = 10.0) -> int | None:
+        """Read until the server closes; its close code (None if it did not)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self.next_message(deadline - time.monotonic()) is None:
+                    return self.close_code
+            except TimeoutError:
+                break
+        return None
+
     def close(self) -> None:
         self._stack.close()
