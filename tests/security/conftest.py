@@ -76,7 +76,7 @@ class World:
         """Book an appointment (as the advisor, on the phone), by default at a time
         nobody else has, and read the customer's tokens from the confirmation e-mail."""
         email = f"kunde-{uuid.uuid4().hex[:10]}@example.com"
-        start = start or (datetime.now(UTC) + timedelta(days=2, minutes=30 * self.next_number())
+        start = start or (datetime.now(UTC) + timedelta(days=20, minutes=30 * self.next_number())
                           ).replace(second=0, microsecond=0)
         response = self.http.post(
             "/api/v1/appointments", headers=self.headers(advisor_token),

@@ -49,3 +49,23 @@ def test_a_binary_frame_after_hello_is_refused_and_the_connection_stays(world: W
     assert peer.expect("error")["code"] == "invalid_json"
     assert peer.ping_or_close_code() == "pong"
     peer.close()
+
+
+def test_an_advisor_who_accepts_gets_no_customer_only_message(world: World) -> None:
+    """Accepting subscribed the advisor to the visit's channel before ``offered`` went
+    out on it, so the console got a message that is not in ServerToAdvisor (Peer parses
+    every frame strictly and fails on it)."""
+    token = world.add_advisor(f"annahme{world.next_number()}", "baufinanzierung")
+    customer = Peer(world.ws_url, "customer")
+    visit = world.sign_in_customer(customer, join_token=world.book_now(
+        token, "baufinanzierung").join_token)["visit"]
+    advisor = Peer(world.ws_url, "advisor")
+    advisor.send(json.dumps({"type": "hello", "protocol": 1, "token": token}))
+    advisor.expect("welcome")
+    advisor.send(json.dumps({"type": "accept", "visit_id": visit["id"]}))
+    advisor.expect("accepted")
+    customer.expect("offered")
+    assert advisor.ping_or_close_code() == "pong"
+    assert "offered" not in [m["type"] for m in advisor.received]
+    advisor.close()
+    customer.close()
