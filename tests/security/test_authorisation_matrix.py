@@ -455,6 +455,11 @@ def test_advisor_socket_answers_match_the_table(cast: Cast,
                 differences.append(f"{kind} as {role}: {got} (table: {answers[role]})")
     b_peer.close()
     assert not differences, "\n".join(differences)
+    # What reached A: X's one chat line and X's end, nothing of Y's or the admin's tries.
+    a_peer.ping_or_close_code()
+    reached = [m for m in a_peer.received if m["type"] in ("chat_message", "ended", "signal")]
+    assert [m["type"] for m in reached] == ["chat_message", "signal", "ended"], reached
+    assert reached[0]["line"]["sender"] == "advisor" and reached[2]["by"] == "advisor"
     assert not cast.world.server_log_problems()
 
 
