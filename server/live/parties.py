@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,10 +34,17 @@ SESSION_STATES = (VisitState.OFFERED, VisitState.ACTIVE)
 ClientMessage = m.CustomerToServer | m.AdvisorToServer
 
 
+def _message_types(direction: Any) -> frozenset[str]:
+    """The ``type`` of every message of a direction (``ServerToAdvisor`` …)."""
+    members = get_args(get_args(direction)[0])  # Annotated[A | B | …, Field(...)]
+    return frozenset(str(member.model_fields["type"].default) for member in members)
+
+
 class BaseParty:
     """Shared plumbing: the bus subscription that feeds this connection's send queue."""
 
     me: Party
+    receives: frozenset[str]  # the message types of this party's direction
 
     def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
         self.hub = hub
@@ -97,6 +104,8 @@ class BaseParty:
         payload = message.payload
         if payload.get("type") == "signal" and payload.get("from") == self.me.value:
             return  # our own offer/answer/candidate
+        if payload.get("type") not in self.receives:
+            return  # the other party's (``offered`` is the customer's alone)
         self.queue.put(json.dumps(payload, ensure_ascii=False))
 
     async def handle(self, raw: str) -> bool:
@@ -166,6 +175,7 @@ def relayed(visit_id: int, sender: Party,
 
 class CustomerParty(BaseParty):
     me = Party.CUSTOMER
+    receives = _message_types(m.ServerToCustomer)
 
     def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
         super().__init__(hub, queue)
@@ -295,6 +305,7 @@ class CustomerParty(BaseParty):
 
 class AdvisorParty(BaseParty):
     me = Party.ADVISOR
+    receives = _message_types(m.ServerToAdvisor)
 
     def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
         super().__init__(hub, queue)
