@@ -1,9 +1,10 @@
 """Generated input against every REST operation of a real server (schemathesis).
 
 Cases come from the server's own /openapi.json, valid ones (positive) and ones that break
-the schema (negative), each with and without an advisor's bearer token. Every response
-must be no 5xx, declared in the schema (status code, content type and body), and the
-server's log must stay free of unhandled exceptions.
+the schema (negative), each anonymous, with a plain advisor's bearer token and with an
+administrator's. Every response must be no 5xx and as declared in the schema (status
+code, content type and body), and the server's log must stay free of unhandled
+exceptions.
 
 ``VB_FUZZ_EXAMPLES`` sets the examples per operation and run (``make fuzz`` raises it for
 a nightly run); the default keeps ``make test`` to a few minutes on two cores. Generation
@@ -42,7 +43,7 @@ def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def _run_operation(world: World, operation: schemathesis.APIOperation, mode: GenerationMode,
-                   signed_in: bool, examples: int) -> int:
+                   who: str, examples: int) -> int:
     calls = 0
 
     @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
@@ -53,9 +54,9 @@ def _run_operation(world: World, operation: schemathesis.APIOperation, mode: Gen
         nonlocal calls
         calls += 1
         headers = {}
-        if signed_in:
+        if who != "anonymous":
             token = (world.add_advisor(f"out{world.next_number()}", "geldanlage")
-                     if operation.label == SIGN_OUT else world.admin_token)
+                     if operation.label == SIGN_OUT else world.tokens[who])
             headers = world.headers(token)
         case.call_and_validate(base_url=world.server.url, headers=headers, checks=CHECKS,
                                timeout=30)
@@ -66,11 +67,13 @@ def _run_operation(world: World, operation: schemathesis.APIOperation, mode: Gen
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
                          ids=["valid", "invalid"])
-@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "advisor"])
+@pytest.mark.parametrize("who", ["anonymous", "advisor", "admin"])
 def test_generated_requests_get_declared_answers(
-    fuzz_world: World, mode: GenerationMode, signed_in: bool
+    fuzz_world: World, mode: GenerationMode, who: str
 ) -> None:
     world = fuzz_world
+    if who == "advisor" and who not in world.tokens:
+        world.tokens[who] = world.add_advisor("fuzzberater", "baufinanzierung")
     schema = schemathesis.openapi.from_url(f"{world.server.url}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20, [o.label for o in operations]
@@ -80,7 +83,7 @@ def test_generated_requests_get_declared_answers(
     for operation in operations:
         examples = min(EXAMPLES, 4) if operation.label == SIGN_OUT else EXAMPLES
         try:
-            total += _run_operation(world, operation, mode, signed_in, examples)
+            total += _run_operation(world, operation, mode, who, examples)
         except Unsatisfiable:
             # No parameters, or only free text in the path: nothing can be invalid.
             assert mode == GenerationMode.NEGATIVE, operation.label
@@ -91,7 +94,8 @@ def test_generated_requests_get_declared_answers(
     assert not failures, "\n\n".join(failures)
     assert not problems, "\n".join(problems[:40])
     # Hypothesis stops early where an operation has few distinct inputs (GET /healthz);
-    # four runs (valid/invalid × anonymous/advisor) at the default add up to over 1,000.
+    # six runs (valid/invalid × anonymous/advisor/admin) at the default add up to over
+    # 1,500.
     tested = len(operations) - len(unbreakable)
     assert tested >= len(operations) * 2 // 3, unbreakable
     assert total >= tested * EXAMPLES * 2 // 3, total
