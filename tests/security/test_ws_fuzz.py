@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 
+from live_protocol.codec import ProtocolError, parse_advisor_message, parse_customer_message
 from live_protocol.messages import AdvisorToServer, CustomerToServer
 from tests.security.conftest import World
 from tests.security.frames import UNICODE_EDGES, Frame, frames
@@ -97,6 +98,17 @@ def _size(frame: Frame) -> int:
     return len(frame if isinstance(frame, bytes) else frame.encode())
 
 
+def _parses(endpoint: str, frame: Frame) -> bool:
+    if isinstance(frame, bytes):
+        return False
+    parse = parse_customer_message if endpoint == "customer" else parse_advisor_message
+    try:
+        parse(frame)
+    except ProtocolError:
+        return False
+    return True
+
+
 def _run(scene: Scene, endpoint: str, greeting: str | None, sent: list[Frame]) -> None:
     peer = Peer(scene.world.ws_url, endpoint)
     try:
@@ -124,6 +136,9 @@ def _run(scene: Scene, endpoint: str, greeting: str | None, sent: list[Frame]) -
         assert outcome == "pong", (outcome, peer.received[-5:])
         errors = [m for m in peer.received if m["type"] == "error"]
         assert all(m["code"] != "internal" for m in errors), errors
+        # Each frame the protocol refuses is answered with an error of its own.
+        refused = sum(not _parses(endpoint, frame) for frame in sent)
+        assert len(errors) >= refused, (refused, errors)
     scene.neighbour.check()
 
 
