@@ -62,9 +62,11 @@ class Peer:
                 return message
         raise AssertionError(f"no {kind} within {timeout} s; received {self.received[-5:]}")
 
-    def ping_or_close_code(self, timeout: float = 10.0) -> str | int:
-        """Ping and wait: ``"pong"`` if the connection is usable, else its close code."""
+    def ping_or_close_code(self, timeout: float = 10.0, pongs_before: int = 0) -> str | int:
+        """Ping and wait: ``"pong"`` if the connection is usable, else its close code.
+        ``pongs_before``: pings sent earlier whose pongs are still to come."""
         self.send('{"type": "ping"}')
+        pending = pongs_before + 1
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -75,7 +77,9 @@ class Peer:
                 assert self.close_code is not None
                 return self.close_code
             if message["type"] == "pong":
-                return "pong"
+                pending -= 1
+                if pending == 0:
+                    return "pong"
         raise AssertionError(f"neither pong nor a close within {timeout} s; "
                              f"received {self.received[-5:]}")
 

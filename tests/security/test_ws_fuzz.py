@@ -124,7 +124,9 @@ def _run(scene: Scene, endpoint: str, greeting: str | None, sent: list[Frame]) -
                 outcome = peer.wait_closed()
                 break
         if outcome is None:
-            outcome = peer.ping_or_close_code()
+            pings = sum(_parses(endpoint, frame) and json.loads(frame)["type"] == "ping"
+                        for frame in sent)
+            outcome = peer.ping_or_close_code(pongs_before=pings)
     finally:
         peer.close()
     if greeting is None:
@@ -138,7 +140,7 @@ def _run(scene: Scene, endpoint: str, greeting: str | None, sent: list[Frame]) -
         assert all(m["code"] != "internal" for m in errors), errors
         # Each frame the protocol refuses is answered with an error of its own.
         refused = sum(not _parses(endpoint, frame) for frame in sent)
-        assert len(errors) >= refused, (refused, errors)
+        assert len(errors) >= refused, (refused, errors, [repr(f)[:300] for f in sent])
     scene.neighbour.check()
 
 
