@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit bootstrap bench package clean
+.PHONY: demo test lint typecheck unit bootstrap bench package clean fuzz
 
 $(STAMP): pyproject.toml scripts/bootstrap
 	scripts/bootstrap
@@ -36,6 +36,11 @@ bench: $(STAMP)
 ## The advisor console as a one-folder app in dist/videoberatung-advisor/ (packaging/README.md)
 package: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm packaging/pyinstaller/videoberatung-advisor.spec
+
+## A nightly-sized run of the generated-input tests (tests/security/): many more cases
+fuzz: $(STAMP)
+	VB_FUZZ_EXAMPLES=300 VB_FUZZ_FRAMES=2000 $(BIN)/pytest tests/security -p no:cacheprovider \
+		-o timeout=5400
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/server/unit

@@ -4,6 +4,7 @@ a live server in a subprocess, and real headless Chromium through Playwright."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import sys
@@ -161,13 +162,11 @@ async def api(db: Database, db_settings: Settings) -> AsyncIterator[Api]:
 # A live server in a subprocess ------------------------------------------------------
 
 
-@pytest.fixture
-def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
-    """``videoberatung-server demo`` in a subprocess: seeded like the demo, fresh SQLite;
-    ``@pytest.mark.server_env(VB_…="…")`` sets more of its environment."""
-    marker = request.node.get_closest_marker("server_env")
-    server = ServerProcess(None, tmp_path / "var", env=dict(marker.kwargs) if marker else {},
-                           command="demo")
+@contextlib.contextmanager
+def running_demo_server(folder: Path, extra: dict[str, str] | None = None
+                        ) -> Iterator[ServerProcess]:
+    """``videoberatung-server demo`` in a subprocess, its data and log in ``folder``."""
+    server = ServerProcess(None, folder / "var", env=dict(extra or {}), command="demo")
     server.start()
     try:
         # The demo's own confirmation mail lands first, so tests that count mails start
@@ -177,6 +176,15 @@ def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Serv
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
+    """``videoberatung-server demo`` in a subprocess: seeded like the demo, fresh SQLite;
+    ``@pytest.mark.server_env(VB_…="…")`` sets more of its environment."""
+    marker = request.node.get_closest_marker("server_env")
+    with running_demo_server(tmp_path, dict(marker.kwargs) if marker else None) as server:
+        yield server
 
 
 # Real Chromium --------------------------------------------------------------------

@@ -55,8 +55,8 @@ async def _on_domain(_: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    codes = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated",
-             403: "forbidden", 413: "too_large"}
+    codes = {400: "unreadable", 404: "not_found", 405: "method_not_allowed",
+             401: "not_authenticated", 403: "forbidden", 413: "too_large"}
     return error_response(exc.status_code, codes.get(exc.status_code, "http_error"),
                           str(exc.detail), headers=getattr(exc, "headers", None))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -62,6 +63,36 @@ class ErrorBody(BaseModel):
     code: str
     message: str
     fields: list[FieldError] = []
+
+
+class ErrorResponse(BaseModel):
+    """The body of every refused request (server/api/errors.py writes it)."""
+
+    error: ErrorBody
+
+
+_ERROR_MEANINGS = {
+    400: "The request body could not be read (it is not JSON text)",
+    401: "Not signed in, or the token is unknown, expired or revoked",
+    403: "Signed in, but not allowed to do this",
+    404: "No such thing (or not for this link)",
+    409: "The state changed meanwhile, or the time is taken",
+    410: "The appointment is over or cancelled",
+    413: "The request body is too large",
+    422: "A value was refused",
+    429: "Too many attempts; try again later (see Retry-After)",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The refusals an operation may answer with, for its OpenAPI ``responses``."""
+    return {status: {"model": ErrorResponse, "description": _ERROR_MEANINGS[status]}
+            for status in statuses}
+
+
+# Every route may refuse a body (400, 413) or a value (422), and may be throttled (429).
+COMMON_ERRORS = (400, 413, 422, 429)
+SIGNED_IN_ERRORS = (*COMMON_ERRORS, 401)
 
 
 # Accounts -------------------------------------------------------------------------
@@ -116,10 +147,17 @@ class NewAdvisorRequest(StrictModel):
 # Availability -----------------------------------------------------------------------
 
 
+# A local time of day, "08:00" or "08:00:00". Declared as a pattern: JSON Schema's
+# "time" format is RFC 3339's, which needs an offset that a weekly window has not.
+WallTime = Annotated[time, WithJsonSchema({
+    "type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+    "examples": ["08:00"]})]
+
+
 class WindowIn(StrictModel):
     weekday: int = Field(ge=0, le=6, description="0 = Monday")
-    start: time
-    end: time = Field(description="00:00 means midnight at the end of the day")
+    start: WallTime
+    end: WallTime = Field(description="00:00 means midnight at the end of the day")
 
     @model_validator(mode="after")
     def _ordered(self) -> WindowIn:

@@ -8,6 +8,7 @@ import logging
 import time
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
 
 from live_protocol import ErrorCode
 from server.core.origins import origin_allowed
@@ -26,38 +27,54 @@ def _hub(websocket: WebSocket) -> LiveHub:
     return hub
 
 
+async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+    # The writer task may have found the client gone already (a send failed); then
+    # there is nothing left to close.
+    if websocket.application_state == WebSocketState.CONNECTED:
+        await websocket.close(code=code, reason=reason)
+
+
 async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) -> None:
     bucket = TokenBucket(rate=hub.settings.ws_messages_per_second,
                          burst=hub.settings.ws_burst)
     strikes = 0
     silence = hub.settings.heartbeat_seconds * 3
     while not party.queue.overflowed.is_set():
+        # receive(), not receive_text(): it still hears the client's disconnect after a
+        # failed send, and a binary frame arrives as a message instead of a KeyError.
         try:
-            raw = await asyncio.wait_for(websocket.receive_text(), timeout=silence)
+            frame = await asyncio.wait_for(websocket.receive(), timeout=silence)
         except TimeoutError:
-            await websocket.close(code=1001, reason="no heartbeat")
+            await _close(websocket, 1001, "no heartbeat")
             return
-        except KeyError:  # a binary frame: receive_text() finds no "text"
+        if frame["type"] == "websocket.disconnect":
+            return
+        raw = frame.get("text")
+        if raw is None:
             party.refuse(ErrorCode.INVALID_JSON, "send text frames with JSON")
-            continue
-        if not bucket.allow(time.monotonic()):
+            if party.authenticated:
+                continue
+            keep_open = False
+        elif not bucket.allow(time.monotonic()):
             strikes += 1
             party.refuse(ErrorCode.RATE_LIMITED, "too many messages; slow down")
             if strikes > STRIKES_BEFORE_CLOSE:
-                await websocket.close(code=1008, reason="rate limit")
+                await _close(websocket, 1008, "rate limit")
                 return
             continue
-        try:
-            keep_open = await party.handle(raw)
-        except Exception:
-            log.exception("live message failed")
-            party.refuse(ErrorCode.INTERNAL, "something went wrong on our side; please retry")
-            keep_open = True
+        else:
+            try:
+                keep_open = await party.handle(raw)
+            except Exception:
+                log.exception("live message failed")
+                party.refuse(ErrorCode.INTERNAL,
+                             "something went wrong on our side; please retry")
+                keep_open = True
         if not keep_open:
             await asyncio.sleep(0.05)  # let the error reach the client before closing
-            await websocket.close(code=1008, reason="not authorised")
+            await _close(websocket, 1008, "not authorised")
             return
-    await websocket.close(code=1013, reason="too far behind; reconnect")
+    await _close(websocket, 1013, "too far behind; reconnect")
 
 
 async def _close_as_asked(websocket: WebSocket, party: BaseParty,

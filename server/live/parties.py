@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,6 +46,12 @@ class CloseRequest:
     reason: str
 
 
+def _message_types(direction: Any) -> frozenset[str]:
+    """The ``type`` of every message of a direction (``ServerToAdvisor`` …)."""
+    members = get_args(get_args(direction)[0])  # Annotated[A | B | …, Field(...)]
+    return frozenset(str(member.model_fields["type"].default) for member in members)
+
+
 class BaseParty:
     """Shared plumbing: the bus subscription that feeds this connection's send queue.
 
@@ -55,6 +61,7 @@ class BaseParty:
 
     me: Party
     address = "unknown"  # the client's address, set by the endpoint (per-address limits)
+    receives: frozenset[str]  # the message types of this party's direction
 
     def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
         self.hub = hub
@@ -134,6 +141,8 @@ class BaseParty:
         payload = message.payload
         if payload.get("type") == "signal" and payload.get("from") == self.me.value:
             return  # our own offer/answer/candidate
+        if payload.get("type") not in self.receives:
+            return  # the other party's (``offered`` is the customer's alone)
         self._put(json.dumps(payload, ensure_ascii=False))
 
     async def handle(self, raw: str) -> bool:
@@ -211,6 +220,7 @@ def relayed(visit_id: int, sender: Party,
 
 class CustomerParty(BaseParty):
     me = Party.CUSTOMER
+    receives = _message_types(m.ServerToCustomer)
 
     def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
         super().__init__(hub, queue)
@@ -351,6 +361,7 @@ class CustomerParty(BaseParty):
 
 class AdvisorParty(BaseParty):
     me = Party.ADVISOR
+    receives = _message_types(m.ServerToAdvisor)
 
     def __init__(self, hub: LiveHub, queue: SendQueue) -> None:
         super().__init__(hub, queue)

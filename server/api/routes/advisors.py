@@ -9,11 +9,13 @@ from live_protocol.views import TopicView
 from server.accounts import service as accounts
 from server.api.deps import AdminDep, AdvisorDep, ServicesDep, SessionDep
 from server.api.schemas import (
+    SIGNED_IN_ERRORS,
     AdvisorOut,
     AvailabilityBody,
     NewAdvisorRequest,
     NewTopicRequest,
     WindowIn,
+    error_responses,
 )
 from server.booking import catalogue
 from server.booking.service import active_topics
@@ -22,7 +24,9 @@ from server.booking.views import topic_view
 from server.db.models import Advisor
 from server.live.hub import SignInsEnded
 
-router = APIRouter(prefix="/api/v1", tags=["administration"])
+router = APIRouter(prefix="/api/v1", tags=["administration"],
+                   responses=error_responses(*SIGNED_IN_ERRORS))
+ADMIN_ONLY = error_responses(403)
 
 
 @router.get("/advisors/me/availability", response_model=AvailabilityBody)
@@ -45,13 +49,14 @@ async def set_my_availability(
     return body
 
 
-@router.get("/advisors", response_model=list[AdvisorOut])
+@router.get("/advisors", response_model=list[AdvisorOut], responses=ADMIN_ONLY)
 async def list_advisors(_: AdminDep, session: SessionDep) -> list[AdvisorOut]:
     rows = await session.scalars(select(Advisor).order_by(Advisor.username))
     return [AdvisorOut.of(a) for a in rows.all()]
 
 
-@router.post("/advisors", response_model=AdvisorOut, status_code=status.HTTP_201_CREATED)
+@router.post("/advisors", response_model=AdvisorOut, status_code=status.HTTP_201_CREATED,
+             responses=error_responses(403, 409))
 async def create_advisor(
     body: NewAdvisorRequest, _: AdminDep, session: SessionDep
 ) -> AdvisorOut:
@@ -79,12 +84,11 @@ async def deactivate_advisor(
 
 @router.get("/topics", response_model=list[TopicView])
 async def list_topics(_: AdvisorDep, session: SessionDep) -> list[TopicView]:
-
-
     return [topic_view(t) for t in await active_topics(session)]
 
 
-@router.post("/topics", response_model=TopicView, status_code=status.HTTP_201_CREATED)
+@router.post("/topics", response_model=TopicView, status_code=status.HTTP_201_CREATED,
+             responses=error_responses(403, 409))
 async def create_topic(body: NewTopicRequest, _: AdminDep, session: SessionDep) -> TopicView:
     topic = await catalogue.create_topic(session, body.slug, body.name_de, body.name_en)
     await session.commit()

@@ -11,8 +11,10 @@ from live_protocol.views import AdvisorAppointmentView
 from server.api.deps import AdvisorDep, ServicesDep, SessionDep
 from server.api.schemas import (
     MAX_ID,
+    SIGNED_IN_ERRORS,
     AdvisorBookingRequest,
     RescheduleRequest,
+    error_responses,
 )
 from server.booking import service as booking
 from server.booking.views import advisor_appointment_view
@@ -20,7 +22,10 @@ from server.core.errors import Forbidden, InvalidInput, NotFound
 from server.db.models import Advisor, Appointment, Role, utcnow
 from server.workflows import appointments as workflow
 
-router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])
+# 403: another advisor's appointment (administrators may act for everyone).
+router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"],
+                   responses=error_responses(*SIGNED_IN_ERRORS, 403))
+CHANGES = error_responses(404, 409, 410)
 EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(9000, 1, 1)
 AppointmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -58,7 +63,8 @@ async def list_appointments(
             for a in await booking.appointments_of(session, [whose], first, days, zone)]
 
 
-@router.post("", response_model=AdvisorAppointmentView, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=AdvisorAppointmentView, status_code=status.HTTP_201_CREATED,
+             responses=error_responses(409))
 async def book_for_customer(
     body: AdvisorBookingRequest, advisor: AdvisorDep, session: SessionDep, services: ServicesDep
 ) -> AdvisorAppointmentView:
@@ -79,14 +85,16 @@ async def book_for_customer(
     return advisor_appointment_view(booked.appointment)
 
 
-@router.get("/{appointment_id}", response_model=AdvisorAppointmentView)
+@router.get("/{appointment_id}", response_model=AdvisorAppointmentView,
+            responses=error_responses(404))
 async def get_appointment(
     appointment_id: AppointmentId, advisor: AdvisorDep, session: SessionDep
 ) -> AdvisorAppointmentView:
     return advisor_appointment_view(await _own(session, advisor, appointment_id))
 
 
-@router.post("/{appointment_id}/cancel", response_model=AdvisorAppointmentView)
+@router.post("/{appointment_id}/cancel", response_model=AdvisorAppointmentView,
+             responses=CHANGES)
 async def cancel_appointment(
     appointment_id: AppointmentId, advisor: AdvisorDep, session: SessionDep, services: ServicesDep
 ) -> AdvisorAppointmentView:
@@ -97,7 +105,8 @@ async def cancel_appointment(
     return advisor_appointment_view(appointment)
 
 
-@router.post("/{appointment_id}/reschedule", response_model=AdvisorAppointmentView)
+@router.post("/{appointment_id}/reschedule", response_model=AdvisorAppointmentView,
+             responses=CHANGES)
 async def reschedule_appointment(
     appointment_id: AppointmentId,
     body: RescheduleRequest,

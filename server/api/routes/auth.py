@@ -6,10 +6,17 @@ from fastapi import APIRouter, Request, status
 
 from server.accounts import service as accounts
 from server.api.deps import AdvisorDep, ServicesDep, SessionDep, TokenDep
-from server.api.schemas import AdvisorOut, SignInRequest, SignInResponse
+from server.api.schemas import (
+    SIGNED_IN_ERRORS,
+    AdvisorOut,
+    SignInRequest,
+    SignInResponse,
+    error_responses,
+)
 from server.live.hub import SignInsEnded
 
-router = APIRouter(prefix="/api/v1/auth", tags=["accounts"])
+router = APIRouter(prefix="/api/v1/auth", tags=["accounts"],
+                   responses=error_responses(*SIGNED_IN_ERRORS))
 
 
 @router.post("/sign-in", response_model=SignInResponse)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from server.api.deps import SessionDep
-from server.api.schemas import HealthOut
+from server.api.schemas import COMMON_ERRORS, HealthOut, error_responses
 
 router = APIRouter()
 
@@ -16,7 +16,8 @@ except PackageNotFoundError:  # running from a source tree without installation
     VERSION = "0+source"
 
 
-@router.get("/healthz", response_model=HealthOut, tags=["operations"])
+@router.get("/healthz", response_model=HealthOut, tags=["operations"],
+            responses=error_responses(*COMMON_ERRORS))
 async def healthz(session: SessionDep) -> HealthOut:
     """Liveness and readiness: answers only if the database answers."""
     await session.execute(text("SELECT 1"))

@@ -10,12 +10,13 @@ from pydantic import BaseModel
 
 from live_protocol.views import IceServer
 from server.api.deps import AdvisorDep, ServicesDep, SessionDep
-from server.api.schemas import MAX_ID
+from server.api.schemas import MAX_ID, SIGNED_IN_ERRORS, error_responses
 from server.db.models import CustomerMessage, utcnow
 from server.live import inbox
 from server.live.ice import ice_servers
 
-router = APIRouter(prefix="/api/v1", tags=["live"])
+router = APIRouter(prefix="/api/v1", tags=["live"],
+                   responses=error_responses(*SIGNED_IN_ERRORS))
 
 
 class CustomerMessageOut(BaseModel):
@@ -49,7 +50,8 @@ async def list_messages(
     return [CustomerMessageOut.of(m) for m in found]
 
 
-@router.post("/messages/{message_id}/handled", response_model=CustomerMessageOut)
+@router.post("/messages/{message_id}/handled", response_model=CustomerMessageOut,
+             responses=error_responses(404))
 async def mark_handled(
     message_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     advisor: AdvisorDep,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from live_protocol.views import TopicView
 from server.api.deps import ServicesDep, SessionDep, limited
 from server.api.schemas import (
+    COMMON_ERRORS,
     MAX_ID,
     AppointmentResponse,
     JoinStatus,
@@ -26,6 +27,7 @@ from server.api.schemas import (
     RescheduleRequest,
     SlotOut,
     SlotsResponse,
+    error_responses,
 )
 from server.booking import service as booking
 from server.booking.views import appointment_view, topic_view
@@ -36,7 +38,10 @@ from server.live.ratelimit import PublicLimit
 from server.workflows import appointments as workflow
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"],
-                   dependencies=[limited(PublicLimit.PUBLIC)])
+                   dependencies=[limited(PublicLimit.PUBLIC)],
+                   responses=error_responses(*COMMON_ERRORS))
+UNKNOWN_LINK = error_responses(404)
+CHANGES = error_responses(404, 409, 410)
 
 
 @router.get("/config", response_model=PublicConfig)
@@ -88,7 +93,7 @@ async def slots(
     )
 
 
-@router.get("/legal/{document}", response_model=LegalTextOut)
+@router.get("/legal/{document}", response_model=LegalTextOut, responses=UNKNOWN_LINK)
 async def legal_text(
     document: str, services: ServicesDep, lang: str = Query("de", pattern="^(de|en)$")
 ) -> LegalTextOut:
@@ -98,7 +103,8 @@ async def legal_text(
 
 
 @router.post("/bookings", response_model=PublicBookingResponse,
-             status_code=status.HTTP_201_CREATED, dependencies=[limited(PublicLimit.BOOKING)])
+             status_code=status.HTTP_201_CREATED, dependencies=[limited(PublicLimit.BOOKING)],
+             responses=error_responses(409))
 async def create_booking(
     body: PublicBookingRequest, session: SessionDep, services: ServicesDep
 ) -> PublicBookingResponse:
@@ -124,7 +130,7 @@ async def _managed(session: AsyncSession, token: str) -> Appointment:
     return await booking.appointment_for_token(session, token, TokenPurpose.MANAGE)
 
 
-@router.get("/join/{token}", response_model=JoinStatus)
+@router.get("/join/{token}", response_model=JoinStatus, responses=UNKNOWN_LINK)
 async def join_status(token: str, session: SessionDep, services: ServicesDep) -> JoinStatus:
     """Whether the join link works now; the join page starts from here."""
     appointment = await booking.appointment_for_token(session, token, TokenPurpose.JOIN)
@@ -134,7 +140,7 @@ async def join_status(token: str, session: SessionDep, services: ServicesDep) ->
                       opens_at=window.start, closes_at=window.end)
 
 
-@router.get("/manage/{token}", response_model=ManageResponse)
+@router.get("/manage/{token}", response_model=ManageResponse, responses=UNKNOWN_LINK)
 async def manage(token: str, session: SessionDep) -> ManageResponse:
     appointment = await _managed(session, token)
     changeable = booking.can_change(appointment, utcnow())
@@ -143,7 +149,7 @@ async def manage(token: str, session: SessionDep) -> ManageResponse:
 
 
 @router.post("/manage/{token}/cancel", response_model=AppointmentResponse,
-             dependencies=[limited(PublicLimit.CHANGE)])
+             dependencies=[limited(PublicLimit.CHANGE)], responses=CHANGES)
 async def cancel(token: str, session: SessionDep, services: ServicesDep) -> AppointmentResponse:
     appointment = await _managed(session, token)
     await workflow.cancel_and_notify(session, services.settings, appointment, actor="customer")
@@ -152,7 +158,7 @@ async def cancel(token: str, session: SessionDep, services: ServicesDep) -> Appo
 
 
 @router.post("/manage/{token}/reschedule", response_model=AppointmentResponse,
-             dependencies=[limited(PublicLimit.CHANGE)])
+             dependencies=[limited(PublicLimit.CHANGE)], responses=CHANGES)
 async def reschedule(
     token: str, body: RescheduleRequest, session: SessionDep, services: ServicesDep
 ) -> AppointmentResponse:
