@@ -8,6 +8,7 @@ import logging
 import time
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
 
 from live_protocol import ErrorCode
 from server.live.hub import LiveHub, SendQueue
@@ -30,11 +31,11 @@ async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) ->
                          burst=hub.settings.ws_burst)
     strikes = 0
     silence = hub.settings.heartbeat_seconds * 3
-    while not party.queue.overflowed.is_set():
+    while True:
         try:
             raw = await asyncio.wait_for(websocket.receive_text(), timeout=silence)
         except TimeoutError:
-            await websocket.close(code=1001, reason="no heartbeat")
+            await _close(websocket, 1001, "no heartbeat")
             return
         except KeyError:  # a binary frame: receive_text() finds no "text"
             party.refuse(ErrorCode.INVALID_JSON, "send text frames with JSON")
@@ -43,7 +44,7 @@ async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) ->
             strikes += 1
             party.refuse(ErrorCode.RATE_LIMITED, "too many messages; slow down")
             if strikes > STRIKES_BEFORE_CLOSE:
-                await websocket.close(code=1008, reason="rate limit")
+                await _close(websocket, 1008, "rate limit")
                 return
             continue
         try:
@@ -54,9 +55,25 @@ async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) ->
             keep_open = True
         if not keep_open:
             await asyncio.sleep(0.05)  # let the error reach the client before closing
-            await websocket.close(code=1008, reason="not authorised")
+            await _close(websocket, 1008, "not authorised")
             return
-    await websocket.close(code=1013, reason="too far behind; reconnect")
+
+
+async def _close_when_behind(websocket: WebSocket, queue: SendQueue) -> None:
+    """Close a connection as soon as its live events were lost (its send queue overflowed,
+    or the bus dropped its subscription), not at the client's next message: a waiting
+    customer speaks only every heartbeat, and must not sit that long on a stale view.
+    The client reconnects and resumes from the database."""
+    await queue.overflowed.wait()
+    await _close(websocket, 1013, "too far behind; reconnect")
+
+
+async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+    """Close once, whoever closes first (the receive loop or the watch on the queue)."""
+    if websocket.application_state == WebSocketState.DISCONNECTED:
+        return
+    with contextlib.suppress(RuntimeError):  # the other side was a moment faster
+        await websocket.close(code=code, reason=reason)
 
 
 async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
@@ -70,6 +87,7 @@ async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
         queue = SendQueue(websocket.send_text)
         party = party_type(hub, queue)
         writer = asyncio.create_task(queue.run())
+        watch = asyncio.create_task(_close_when_behind(websocket, queue))
         hub.parties.add(party)
         try:
             await _receive_loop(websocket, party, hub)
@@ -78,9 +96,10 @@ async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
         finally:
             hub.parties.discard(party)
             queue.close()
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await writer
+            for task in (writer, watch):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
             await party.close()
     finally:
         hub.addresses.release(address)
