@@ -23,7 +23,7 @@ from server.core.counters import InstanceCounters
 from server.db.models import Party, utcnow
 from server.db.session import Database
 from server.live import presence, visits
-from server.live.bus import Bus, MissedMessages, Subscription
+from server.live.bus import Bus, BusUnavailable, MissedMessages, Subscription
 from server.live.ratelimit import ConnectionCounter
 from server.live.room import RoomSnapshot, take_snapshot
 
@@ -34,6 +34,10 @@ MESSAGES_CHANNEL = "messages"
 SEND_QUEUE_LIMIT = 512
 MAX_CONNECTIONS_PER_ADDRESS = 20
 INSTANCE_HEARTBEAT = 5.0  # seconds; an instance silent for three beats is dead
+
+
+RESYNC = "resync"
+"""A visit channel's control message between instances (never sent to a client)."""
 
 
 def visit_channel(visit_id: int) -> str:
@@ -131,6 +135,14 @@ class LiveHub:
     async def to_visit(self, visit_id: int, message: ServerMessage) -> None:
         """An event for both parties of a visit, wherever they are connected."""
         await self.bus.publish(visit_channel(visit_id), as_payload(message))
+
+    async def resync_visit(self, visit_id: int) -> None:
+        """A party of the visit came back (it may have come from a crashed instance, which
+        can have stored its last line without telling anyone): every connection of the
+        visit sends the lines it has not sent. If the bus is away, its own gap report
+        does the same once it is back."""
+        with contextlib.suppress(BusUnavailable):
+            await self.bus.publish(visit_channel(visit_id), {"type": RESYNC})
 
     async def follow(self, *channels: str) -> Subscription:
         return await self.bus.subscribe(*channels)

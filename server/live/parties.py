@@ -24,7 +24,7 @@ from server.core.errors import DomainError, Forbidden
 from server.db.models import Advisor, ConnectionMode, Party, Visit, VisitState, utcnow
 from server.live import inbox, presence, visits
 from server.live.bus import BusMessage, MissedMessages, Subscription
-from server.live.hub import LiveHub, SendQueue, visit_channel
+from server.live.hub import RESYNC, LiveHub, SendQueue, visit_channel
 from server.live.ice import ice_servers
 from server.live.room import RoomSnapshot
 
@@ -91,14 +91,18 @@ class BaseParty:
         while True:
             try:
                 async for message in subscription:
-                    self.on_bus(message)
-                return
+                    if message.payload.get("type") != RESYNC:
+                        self.on_bus(message)
+                    elif not await self.resync(signalling_lost=False):
+                        break
+                else:
+                    return
             except MissedMessages:
                 # Events were lost (Redis was away, or this reader fell behind). Resync in
                 # place when only chat lines can have been missed: a Redis restart must
                 # not make every client of every instance reconnect at once.
                 with contextlib.suppress(Exception):
-                    if await self.resync():
+                    if await self.resync(signalling_lost=True):
                         continue
             except Exception:
                 log.exception("forwarding live events failed")
@@ -113,11 +117,11 @@ class BaseParty:
         """The visit whose events this connection's client follows now."""
         return None
 
-    async def resync(self) -> bool:
-        """After a gap on the bus: send the chat lines of the followed visit that this
-        connection has not sent. False when more may have been missed (the visit moved
-        on meanwhile, or a video session's signalling may be lost): the client must
-        then resume from the database."""
+    async def resync(self, *, signalling_lost: bool) -> bool:
+        """After a gap on the bus (``signalling_lost``), or when the other party came back:
+        send the chat lines of the followed visit that this connection has not sent.
+        False when more may have been missed (the visit moved on meanwhile, or a video
+        session's signalling was lost): the client must then resume from the database."""
         visit_id = self.followed_visit
         if visit_id is None:
             return True
@@ -125,7 +129,8 @@ class BaseParty:
             visit = await session.get(Visit, visit_id, populate_existing=True)
             if visit is None or visit.state != self.visit_state:
                 return False
-            if visit.state == VisitState.ACTIVE and visit.mode == ConnectionMode.VIDEO:
+            if (signalling_lost and visit.state == VisitState.ACTIVE
+                    and visit.mode == ConnectionMode.VIDEO):
                 return False
             history = await visits.chat_history(session, visit_id)
         for line in history:
@@ -317,6 +322,8 @@ class CustomerParty(BaseParty):
             self.told(visit.state, history)
             self.send(self._welcome("visit", visit=visits.visit_view(visit),
                                     chat_history=history))
+            if self.subscription is not None:
+                await self.hub.resync_visit(visit.id)
             await self.hub.room_changed()
             return
         if hello.join_token:
@@ -461,6 +468,8 @@ class AdvisorParty(BaseParty):
             ice_servers=self.ice(f"advisor-{advisor.id}"),
             ice_transport_policy=self.hub.settings.ice_transport_policy,
         ))
+        if current is not None:
+            await self.hub.resync_visit(current.id)
         await self.hub.room_changed()  # the advisor is online now
 
     async def on_ping(self) -> None:
