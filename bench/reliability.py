@@ -127,7 +127,7 @@ def report(results: list[tuple[Outcome, float]], started: str, took: float,
     outages = [(o.failure, o.outage) for o, _ in results if len(o.outage) > 1]
     for failure, outage in outages:
         lines += ["", f"While it lasted ({failure}): "
-                  + "; ".join(f"{k}: {v}" for k, v in outage.items()) + "."]
+                  + "; ".join(f"{k}: {_plain(v)}" for k, v in outage.items()) + "."]
     problems = [(o.failure, o.problems()) for o, _ in results]
     lines += ["", "## Verdict", ""]
     for failure, found in problems:
@@ -137,6 +137,14 @@ def report(results: list[tuple[Outcome, float]], started: str, took: float,
                                          else "**broken**: " + "; ".join(found)))
     lines += ["", MEANING]
     return "\n".join(lines) + "\n"
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{n} × {answer}" for answer, n in value.items())
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 MEANING = """## What the figures mean for an operator
