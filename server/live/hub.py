@@ -99,6 +99,9 @@ class LiveHub:
         self.counters = InstanceCounters()
         self._tasks: list[asyncio.Task[None]] = []
         self._room_dirty = asyncio.Event()
+        self.last_room: RoomSnapshot | None = None
+        """The newest snapshot of the room this instance took (places are in it at once
+        for a customer who comes back, before the next one is taken)."""
         self.instance_id = str(uuid.uuid4())
 
     async def start(self) -> None:
@@ -179,6 +182,7 @@ class LiveHub:
                 advisors = [a for party in self.parties if (a := party.advisor_id) is not None]
                 async with self.db.session() as session:
                     snapshot = await take_snapshot(session, self.settings, advisors)
+                self.last_room = snapshot
             except Exception:
                 log.exception("could not read the waiting room")
                 await asyncio.sleep(1)

@@ -322,6 +322,10 @@ class CustomerParty(BaseParty):
             self.told(visit.state, history)
             self.send(self._welcome("visit", visit=visits.visit_view(visit),
                                     chat_history=history))
+            if self.hub.last_room is not None and visit.state == VisitState.WAITING:
+                # The place as of the newest snapshot at once: after a crash, the next
+                # snapshot can take a while with everybody coming back.
+                self.on_room(self.hub.last_room)
             if self.subscription is not None:
                 await self.hub.resync_visit(visit.id)
             await self.hub.room_changed()
