@@ -152,7 +152,8 @@ MEANING = """## What the figures mean for an operator
 - **back in place** is measured per customer whose connection broke: from the moment of
   the failure to the moment its reconnect with the visit token was welcomed *and* it was
   shown its place in the queue (or its session) as before. That is how long a customer
-  is without a working page. The promise is a p99 under 5 s.
+  is without a working page. The promise is a p99 under 5 s. "—": nobody lost the
+  connection.
 - **kept their connection**: customers whose WebSocket survived (their instance lived,
   or the failure was Redis or PostgreSQL, which the instances ride out without dropping
   anybody). They saw nothing but, at most, a delayed line.
