@@ -135,6 +135,7 @@ class BaseParty:
             history = await visits.chat_history(session, visit_id)
         for line in history:
             if line.id not in self.lines_sent:
+                self.lines_sent.add(line.id)
                 self.send(m.ChatPosted(line=line))
         return True
 
