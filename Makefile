@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit bootstrap bench package clean fuzz
+.PHONY: demo test lint typecheck unit bootstrap bench reliability package fuzz clean
 
 $(STAMP): pyproject.toml scripts/bootstrap
 	scripts/bootstrap
@@ -32,6 +32,11 @@ test: lint
 ## Benchmarks (not part of make test); writes docs/benchmarks.md
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+## Crash under load at full size (200 waiting, 20 sessions; not part of make test);
+## writes docs/reliability.md
+reliability: $(STAMP)
+	$(BIN)/python bench/reliability.py
 
 ## The advisor console as a one-folder app in dist/videoberatung-advisor/ (packaging/README.md)
 package: $(STAMP)

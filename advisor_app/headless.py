@@ -154,8 +154,11 @@ class HeadlessAdvisor:
                 self.visit = event.visit
                 observer.session_changed(event.visit, None)
             case m.ChatPosted():
-                self.chat.append(event.line)
-                observer.chat_line(event.line)
+                # The same line may come twice: live and in a resumed welcome's history,
+                # or echoed again for a resend with the same client_id.
+                if all(line.id != event.line.id for line in self.chat):
+                    self.chat.append(event.line)
+                    observer.chat_line(event.line)
             case m.RelayedSignal(description=m.SessionDescription(type="offer", sdp=sdp)):
                 await self._answer(sdp)
             case m.RelayedSignal(candidate=m.IceCandidate() as candidate):

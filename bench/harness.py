@@ -11,6 +11,7 @@ import asyncio
 import json
 import math
 import os
+import platform
 import statistics
 import sys
 import time
@@ -68,6 +69,17 @@ def ratio(ours: float | None, reference: float | None) -> str:
     if not ours or not reference or ours != ours or reference != reference:
         return "–"
     return f"{ours / reference:.2f}"
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next((int(line.split()[1]) // 1024 // 1024
+                   for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return (f"{cpu}, {os.cpu_count()} cores, {memory} GiB, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}")
 
 
 def load_average() -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -32,23 +31,12 @@ import page_weight
 import render_cost
 import server_capacity
 import time_to_connect
-from harness import fmt, load_average, median, quick, ratio
+from harness import fmt, load_average, machine, median, quick, ratio
 
 FULL_REPORT = ROOT / "docs" / "benchmarks.md"
 PARTIAL_REPORT = ROOT / "var" / "bench" / "benchmarks.md"
 PARTS = ("connect", "g2g", "render", "capacity", "page", "start")
 PY = ".venv/bin/python"
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip()
-                for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = next((int(line.split()[1]) // 1024 // 1024
-                   for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), 0)
-    return (f"{cpu}, {os.cpu_count()} cores, {memory} GiB, {platform.system()} "
-            f"{platform.release()}, Python {platform.python_version()}")
 
 
 def chromium_version() -> str:

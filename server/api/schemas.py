@@ -272,6 +272,6 @@ class AppointmentResponse(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok"]
-    database: Literal["ok"]
+    status: Literal["ok", "unavailable"]
+    database: Literal["ok", "unreachable"]
     version: str

@@ -27,19 +27,12 @@ def _hub(websocket: WebSocket) -> LiveHub:
     return hub
 
 
-async def _close(websocket: WebSocket, code: int, reason: str) -> None:
-    # The writer task may have found the client gone already (a send failed); then
-    # there is nothing left to close.
-    if websocket.application_state == WebSocketState.CONNECTED:
-        await websocket.close(code=code, reason=reason)
-
-
 async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) -> None:
     bucket = TokenBucket(rate=hub.settings.ws_messages_per_second,
                          burst=hub.settings.ws_burst)
     strikes = 0
     silence = hub.settings.heartbeat_seconds * 3
-    while not party.queue.overflowed.is_set():
+    while True:
         # receive(), not receive_text(): it still hears the client's disconnect after a
         # failed send, and a binary frame arrives as a message instead of a KeyError.
         try:
@@ -74,8 +67,23 @@ async def _receive_loop(websocket: WebSocket, party: BaseParty, hub: LiveHub) ->
             await asyncio.sleep(0.05)  # let the error reach the client before closing
             await _close(websocket, 1008, "not authorised")
             return
+
+
+async def _close_when_behind(websocket: WebSocket, queue: SendQueue) -> None:
+    """Close a connection as soon as its live events were lost (its send queue overflowed,
+    or the bus dropped its subscription), not at the client's next message: a waiting
+    customer speaks only every heartbeat, and must not sit that long on a stale view.
+    The client reconnects and resumes from the database."""
+    await queue.overflowed.wait()
     await _close(websocket, 1013, "too far behind; reconnect")
 
+
+async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+    """Close once, whoever closes first (the receive loop or the watch on the queue)."""
+    if websocket.application_state == WebSocketState.DISCONNECTED:
+        return
+    with contextlib.suppress(RuntimeError):  # the other side was a moment faster
+        await websocket.close(code=code, reason=reason)
 
 async def _close_as_asked(websocket: WebSocket, party: BaseParty,
                           receiving: asyncio.Task[None], writer: asyncio.Task[None]) -> None:
@@ -108,6 +116,7 @@ async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
         party = party_type(hub, queue)
         party.address = address
         writer = asyncio.create_task(queue.run())
+        watch = asyncio.create_task(_close_when_behind(websocket, queue))
         hub.parties.add(party)
         receiving = asyncio.create_task(_receive_loop(websocket, party, hub))
         asked = asyncio.create_task(party.close_requested.wait())
@@ -124,9 +133,10 @@ async def _serve(websocket: WebSocket, party_type: type[BaseParty]) -> None:
                 task.cancel()
             hub.parties.discard(party)
             queue.close()
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await writer
+            for task in (writer, watch):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
             await party.close()
     finally:
         hub.addresses.release(address)

@@ -25,7 +25,7 @@ from server.core.counters import InstanceCounters
 from server.db.models import Party, utcnow
 from server.db.session import Database
 from server.live import presence, visits
-from server.live.bus import Bus, BusError, MissedMessages, Subscription
+from server.live.bus import Bus, BusError, BusUnavailable, MissedMessages, Subscription
 from server.live.ratelimit import AddressLimits, ConnectionCounter, rates_from
 from server.live.room import RoomSnapshot, take_snapshot
 
@@ -36,6 +36,10 @@ MESSAGES_CHANNEL = "messages"
 SEND_QUEUE_LIMIT = 512
 MAX_CONNECTIONS_PER_ADDRESS = 20
 INSTANCE_HEARTBEAT = 5.0  # seconds; an instance silent for three beats is dead
+
+
+RESYNC = "resync"
+"""A visit channel's control message between instances (never sent to a client)."""
 
 
 def visit_channel(visit_id: int) -> str:
@@ -140,6 +144,9 @@ class LiveHub:
         self.counters = InstanceCounters()
         self._tasks: list[asyncio.Task[None]] = []
         self._room_dirty = asyncio.Event()
+        self.last_room: RoomSnapshot | None = None
+        """The newest snapshot of the room this instance took (places are in it at once
+        for a customer who comes back, before the next one is taken)."""
         self.instance_id = str(uuid.uuid4())
 
     async def start(self) -> None:
@@ -180,6 +187,14 @@ class LiveHub:
     async def sign_ins_ended(self, ended: SignInsEnded) -> None:
         await announce_sign_ins_ended(self.bus, ended)
 
+    async def resync_visit(self, visit_id: int) -> None:
+        """A party of the visit came back (it may have come from a crashed instance, which
+        can have stored its last line without telling anyone): every connection of the
+        visit sends the lines it has not sent. If the bus is away, its own gap report
+        does the same once it is back."""
+        with contextlib.suppress(BusUnavailable):
+            await self.bus.publish(visit_channel(visit_id), {"type": RESYNC})
+
     async def follow(self, *channels: str) -> Subscription:
         return await self.bus.subscribe(*channels)
 
@@ -215,6 +230,7 @@ class LiveHub:
                 advisors = [a for party in self.parties if (a := party.advisor_id) is not None]
                 async with self.db.session() as session:
                     snapshot = await take_snapshot(session, self.settings, advisors)
+                self.last_room = snapshot
             except Exception:
                 log.exception("could not read the waiting room")
                 await asyncio.sleep(1)

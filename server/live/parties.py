@@ -19,14 +19,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from live_protocol import PROTOCOL_VERSION, ErrorCode, ProtocolError, messages as m
 from live_protocol.codec import encode, parse_advisor_message, parse_customer_message
-from live_protocol.views import AdvisorIdentity, IceServer
+from live_protocol.views import AdvisorIdentity, ChatLine, IceServer
 from server.accounts.service import EndOfSignIn, sign_in_ended, sign_in_for_token
 from server.booking.views import appointment_view, topic_view
 from server.core.errors import DomainError, Forbidden
 from server.db.models import Advisor, ConnectionMode, Party, Visit, VisitState, utcnow
 from server.live import inbox, presence, visits
-from server.live.bus import BusMessage, Subscription
-from server.live.hub import LiveHub, SendQueue, SignInsEnded, advisor_channel, visit_channel
+from server.live.bus import BusMessage, MissedMessages, Subscription
+from server.live.hub import (
+    RESYNC,
+    LiveHub,
+    SendQueue,
+    SignInsEnded,
+    advisor_channel,
+    visit_channel,
+)
 from server.live.ice import ice_servers
 from server.live.ratelimit import PublicLimit
 from server.live.room import RoomSnapshot
@@ -34,6 +41,9 @@ from server.live.room import RoomSnapshot
 log = logging.getLogger(__name__)
 
 SESSION_STATES = (VisitState.OFFERED, VisitState.ACTIVE)
+_STATE_AFTER = {"offered": VisitState.OFFERED, "session_started": VisitState.ACTIVE,
+                "ended": VisitState.ENDED}
+"""The visit's state once a client got an event of this type."""
 ClientMessage = m.CustomerToServer | m.AdvisorToServer
 POLICY_VIOLATION = 1008  # the WebSocket close code for "you may not use this any more"
 
@@ -72,6 +82,9 @@ class BaseParty:
         self.authenticated = False
         self.close_request: CloseRequest | None = None
         self.close_requested = asyncio.Event()
+        # What this connection's client was told of its visit, to resync after a gap.
+        self.visit_state: VisitState | None = None
+        self.lines_sent: set[int] = set()
 
     def send(self, message: m.ServerMessage) -> None:
         if isinstance(message, m.ErrorMessage):
@@ -126,22 +139,82 @@ class BaseParty:
             await self.hub.bus.add_channels(self.subscription, *channels)
 
     async def _forward(self, subscription: Subscription) -> None:
-        try:
-            async for message in subscription:
-                self.on_bus(message)
-        except Exception:
-            # The bus lost this subscriber (overflow, Redis gone): close the connection so
-            # the client reconnects and resumes from the database.
+        while True:
+            try:
+                async for message in subscription:
+                    if message.payload.get("type") != RESYNC:
+                        self.on_bus(message)
+                    elif not await self.resync(signalling_lost=False):
+                        break
+                else:
+                    return
+            except MissedMessages:
+                # Events were lost (Redis was away, or this reader fell behind). Resync in
+                # place when only chat lines can have been missed: a Redis restart must
+                # not make every client of every instance reconnect at once.
+                with contextlib.suppress(Exception):
+                    if await self.resync(signalling_lost=True):
+                        continue
+            except Exception:
+                log.exception("forwarding live events failed")
+            # More was missed, or the resync failed: close the connection so the client
+            # reconnects and resumes from the database.
             log.warning("live events lost for a connection; closing it to resync")
             self.queue.overflowed.set()
+            return
+
+    @property
+    def followed_visit(self) -> int | None:
+        """The visit whose events this connection's client follows now."""
+        return None
+
+    async def resync(self, *, signalling_lost: bool) -> bool:
+        """After a gap on the bus (``signalling_lost``), or when the other party came back:
+        send the chat lines of the followed visit that this connection has not sent.
+        False when more may have been missed (the visit moved on meanwhile, or a video
+        session's signalling was lost): the client must then resume from the database."""
+        visit_id = self.followed_visit
+        if visit_id is None:
+            return True
+        # Shielded: a connection closing meanwhile must not cut the database session off
+        # in the middle (its rollback would be cancelled too).
+        history = await asyncio.shield(self._history_to_resync(visit_id, signalling_lost))
+        if history is None:
+            return False
+        for line in history:
+            if line.id not in self.lines_sent:
+                self.lines_sent.add(line.id)
+                self.send(m.ChatPosted(line=line))
+        return True
+
+    async def _history_to_resync(self, visit_id: int,
+                                 signalling_lost: bool) -> list[ChatLine] | None:
+        async with self.hub.db.session() as session:
+            visit = await session.get(Visit, visit_id, populate_existing=True)
+            if visit is None or visit.state != self.visit_state:
+                return None
+            if (signalling_lost and visit.state == VisitState.ACTIVE
+                    and visit.mode == ConnectionMode.VIDEO):
+                return None
+            return await visits.chat_history(session, visit_id)
+
+    def told(self, state: VisitState | None, history: list[ChatLine] | None = None) -> None:
+        """Remember what the client now knows of its visit (for :meth:`resync`)."""
+        self.visit_state = state
+        self.lines_sent.update(line.id for line in history or ())
 
     def on_bus(self, message: BusMessage) -> None:
         """Forward a visit's event; it was written by :meth:`LiveHub.to_visit` from a
         protocol model, so it goes out as it came."""
         payload = message.payload
-        if payload.get("type") == "signal" and payload.get("from") == self.me.value:
+        kind = payload.get("type")
+        if kind == "signal" and payload.get("from") == self.me.value:
             return  # our own offer/answer/candidate
-        if payload.get("type") not in self.receives:
+        if kind == "chat_message":
+            self.lines_sent.add(payload["line"]["id"])
+        elif kind in _STATE_AFTER:
+            self.visit_state = _STATE_AFTER[kind]
+        if kind not in self.receives:
             return  # the other party's (``offered`` is the customer's alone)
         self._put(json.dumps(payload, ensure_ascii=False))
 
@@ -230,6 +303,10 @@ class CustomerParty(BaseParty):
     def parse(self, raw: str) -> ClientMessage:
         return parse_customer_message(raw)
 
+    @property
+    def followed_visit(self) -> int | None:
+        return self.visit_id
+
     def room_view(self, snapshot: RoomSnapshot) -> m.ServerMessage | None:
         if self.visit_id is None:
             return None
@@ -310,15 +387,27 @@ class CustomerParty(BaseParty):
             raise WrongStep("give exactly one of join_token, visit_token or topic_id")
         if hello.visit_token:
             visit = await visits.visit_for_token(session, hello.visit_token, utcnow())
-            self.visit_id = visit.id
-            self.authenticated = True
             if visit.state in SESSION_STATES or visit.state == VisitState.WAITING:
+                # Follow the visit before reading its history: a line stored in between
+                # then comes live (the page drops the copy by its id) instead of never.
+                await self.follow(visit_channel(visit.id))
                 await presence.set_connected(session, visit.id, self.hub.instance_id)
                 await session.commit()
-                await self.follow(visit_channel(visit.id))
+            # Only now: if the bus or the database failed above, the client gets an
+            # error and may say hello again on this connection.
+            self.visit_id = visit.id
+            self.authenticated = True
+            history = await visits.chat_history(session, visit.id)
+            self.told(visit.state, history)
             self._send_media_config(visit)  # the page starts the call on this welcome
             self.send(self._welcome("visit", visit=visits.visit_view(visit),
-                                    chat_history=await visits.chat_history(session, visit.id)))
+                                    chat_history=history))
+            if self.hub.last_room is not None and visit.state == VisitState.WAITING:
+                # The place as of the newest snapshot at once: after a crash, the next
+                # snapshot can take a while with everybody coming back.
+                self.on_room(self.hub.last_room)
+            if self.subscription is not None:
+                await self.hub.resync_visit(visit.id)
             await self.hub.room_changed()
             return
         if hello.join_token:
@@ -346,6 +435,7 @@ class CustomerParty(BaseParty):
         await session.commit()
         self.visit_id = visit.id
         await self.follow(visit_channel(visit.id))
+        self.told(visit.state)
         self.send(m.SignedIn(visit_token=token, visit=visits.visit_view(visit)))
         await self.hub.room_changed()
 
@@ -370,9 +460,14 @@ class AdvisorParty(BaseParty):
         self.connection_id: str | None = None
         self._unread_task: asyncio.Task[None] | None = None
         self._expiry: asyncio.TimerHandle | None = None
+        self.session_id: int | None = None
 
     def parse(self, raw: str) -> ClientMessage:
         return parse_advisor_message(raw)
+
+    @property
+    def followed_visit(self) -> int | None:
+        return self.session_id
 
     def room_view(self, snapshot: RoomSnapshot) -> m.ServerMessage | None:
         return snapshot.advisor_view(self.advisor.id) if self.advisor else None
@@ -433,6 +528,8 @@ class AdvisorParty(BaseParty):
                 visit = await visits.accept(session, advisor, message.visit_id)
                 await session.commit()
                 await self.follow(visit_channel(visit.id))
+                self.session_id = visit.id
+                self.told(VisitState.OFFERED)
                 view = visits.visit_view(visit, (await visits.consent_times(
                     session, [visit.id]))[visit.id])
                 self.send(m.Accepted(visit=view))
@@ -460,10 +557,16 @@ class AdvisorParty(BaseParty):
         _check_protocol(hello.protocol)
         sign_in = await sign_in_for_token(session, hello.token)
         advisor = sign_in.advisor
-        self.connection_id = await presence.register_connection(session, advisor.id)
         current = await visits.current_session_of(session, advisor.id)
+        channels = [advisor_channel(advisor.id)]
+        if current is not None:
+            channels.append(visit_channel(current.id))
+        # Follow before reading the history: a line stored in between then comes live
+        # (the console drops the copy by its id) instead of never.
+        await self.follow(*channels)
         history = await visits.chat_history(session, current.id) if current else []
         unread = await inbox.unread_count(session, advisor)
+        self.connection_id = await presence.register_connection(session, advisor.id)
         await session.commit()
         self.advisor = advisor
         self.sign_in_id = sign_in.id
@@ -471,10 +574,8 @@ class AdvisorParty(BaseParty):
         self._expiry = asyncio.get_running_loop().call_later(
             max(0.0, (sign_in.expires_at - utcnow()).total_seconds()),
             self.end_sign_in, EndOfSignIn.EXPIRED)
-        channels = [advisor_channel(advisor.id)]
-        if current is not None:
-            channels.append(visit_channel(current.id))
-        await self.follow(*channels)
+        self.session_id = current.id if current else None
+        self.told(current.state if current else None, history)
         self.send(m.AdvisorWelcome(
             heartbeat_seconds=self.hub.settings.heartbeat_seconds,
             advisor=AdvisorIdentity(id=advisor.id, display_name=advisor.display_name),
@@ -483,6 +584,8 @@ class AdvisorParty(BaseParty):
             ice_servers=self.ice(f"advisor-{advisor.id}"),
             ice_transport_policy=self.hub.settings.ice_transport_policy,
         ))
+        if current is not None:
+            await self.hub.resync_visit(current.id)
         await self.hub.room_changed()  # the advisor is online now
 
     async def on_ping(self) -> None:
