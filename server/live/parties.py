@@ -395,9 +395,10 @@ class CustomerParty(BaseParty):
                 await session.commit()
             # Only now: if the bus or the database failed above, the client gets an
             # error and may say hello again on this connection.
+            history = await visits.chat_history(session, visit.id)
+            # No await from here to the welcome: a room update must not overtake it.
             self.visit_id = visit.id
             self.authenticated = True
-            history = await visits.chat_history(session, visit.id)
             self.told(visit.state, history)
             self._send_media_config(visit)  # the page starts the call on this welcome
             self.send(self._welcome("visit", visit=visits.visit_view(visit),
