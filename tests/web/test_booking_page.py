@@ -290,7 +290,11 @@ def test_manage_link_reschedules_to_another_slot(
 
     expect(page.get_by_text("Ihr Termin wurde verschoben.")).to_be_visible()
     expect(page.locator("#appointment")).to_contain_text(local_time(new_start))
-    stored = api_get(live_server, f"/api/v1/public{path}")
+    # The new mail brings new links; the ones of the first mail no longer work.
+    moved = wait_for_mail(live_server, lambda m: CUSTOMER["email"] in str(m["To"])
+                          and manage_path(m) != path)
+    assert httpx.get(f"{live_server.url}/api/v1/public{path}", timeout=10).status_code == 404
+    stored = api_get(live_server, f"/api/v1/public{manage_path(moved)}")
     assert stored["appointment"]["state"] == "booked"
     assert datetime.fromisoformat(stored["appointment"]["starts_at"].replace("Z", "+00:00")) \
         == datetime.fromisoformat(new_start.replace("Z", "+00:00"))
