@@ -62,11 +62,16 @@ class SocketUpstreams:
 
     def _handshake(self, event: dict[str, Any]) -> None:
         headers = {name.lower(): value for name, value in event["response"]["headers"].items()}
-        self.seen.append(headers.get(UPSTREAM_HEADER.lower(), "?"))
+        self.seen.append(answered_by(headers.get(UPSTREAM_HEADER.lower(), "?")))
+
+
+def answered_by(upstreams: str) -> str:
+    """The instance that answered: nginx lists every upstream it tried ("dead, alive")."""
+    return upstreams.split(",")[-1].strip()
 
 
 def upstream_of(client: LiveClient) -> str:
-    return str(client.connection.response.headers[UPSTREAM_HEADER])
+    return answered_by(str(client.connection.response.headers[UPSTREAM_HEADER]))
 
 
 async def place_of(client: LiveClient) -> int:
