@@ -23,7 +23,8 @@ from tests.fixtures.server import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 # What an operator's checkout holds that the install and the server read.
-CHECKOUT = ("pyproject.toml", "README.md", "server", "advisor_app", "customer_web", "resources")
+CHECKOUT = ("pyproject.toml", "README.md", "live_protocol", "server", "advisor_app", "customer_web",
+            "resources")
 # Import names of the console's own dependencies (the `console` extra).
 CONSOLE_ONLY = ("PySide6", "shiboken6", "aiortc", "av", "qasync", "keyring")
 
