@@ -73,6 +73,16 @@ def chat_lines() -> list[ChatLine]:
                 (Party.CUSTOMER, "L" * 2000), (Party.CUSTOMER, corpus.FAMILY)])]
 
 
+def shown_window(qtbot: QtBot) -> MainWindow:
+    """The main window on screen at the size of an office laptop's."""
+    window = MainWindow("Anna Berater")
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
 def assert_rows_keep_their_height(table: QTableView) -> None:
     heights = {table.rowHeight(row) for row in range(table.model().rowCount())}
     assert heights == {table.verticalHeader().defaultSectionSize()}
@@ -87,11 +97,7 @@ def assert_plain(widget: QWidget) -> None:
 def test_the_main_window_lists_hostile_names_on_one_line_each(
     qtbot: QtBot, styled: Any, tmp_path: Path,
 ) -> None:
-    window = MainWindow("Anna Berater")
-    qtbot.addWidget(window)
-    window.resize(*SIZE)
-    window.show()
-    qtbot.waitExposed(window)
+    window = shown_window(qtbot)
     window.set_waiting([visit(i + 1, name) for i, name in enumerate(NAMES)])
     window.set_appointments(appointment_rows())
     window.set_upcoming(appointment_rows())
@@ -107,11 +113,7 @@ def test_the_main_window_lists_hostile_names_on_one_line_each(
 def test_the_inbox_shows_a_hostile_message_in_full_without_widening(
     qtbot: QtBot, styled: Any, tmp_path: Path,
 ) -> None:
-    window = MainWindow("Anna Berater")
-    qtbot.addWidget(window)
-    window.resize(*SIZE)
-    window.show()
-    qtbot.waitExposed(window)
+    window = shown_window(qtbot)
     window.tabs.setCurrentWidget(window.messages_view)
     window.messages_view.set_messages(message_rows())
     window.messages_view.table.selectRow(1)  # the 120-character word
@@ -128,11 +130,7 @@ def test_the_inbox_shows_a_hostile_message_in_full_without_widening(
 def test_the_session_shows_hostile_name_phone_and_chat_as_text(
     qtbot: QtBot, styled: Any, tmp_path: Path,
 ) -> None:
-    window = MainWindow("Anna Berater")
-    qtbot.addWidget(window)
-    window.resize(*SIZE)
-    window.show()
-    qtbot.waitExposed(window)
+    window = shown_window(qtbot)
     session = window.session_view
     window.show_session(visit(7, NAMES[1], mode="text"))
     session.chat_model.set_lines(chat_lines())

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.live import Live, LiveClient, live_settings
+from tests.fixtures.live import Live, LiveClient, two_instances_on
 from tests.fixtures.redis import RedisServer
 from tests.fixtures.server import ServerProcess
 from tests.server.conftest import Seeded
@@ -22,19 +22,8 @@ pytestmark = pytest.mark.parametrize("database_url", ["postgres"], indirect=True
 async def two_instances(
     db: Any, seeded: Seeded, database_url: str, restartable_redis: RedisServer, tmp_path: Path
 ) -> Any:
-    env = {"VB_REDIS_URL": restartable_redis.url, "VB_GRACE_SECONDS": "60"}
-    servers = [ServerProcess(database_url, tmp_path / name, env) for name in ("a", "b")]
-    for server in servers:
-        server.data_dir.mkdir()
-        await asyncio.to_thread(server.start)
-    live = Live(server=servers[0], db=db, settings=live_settings(database_url,
-                                                                  servers[0].data_dir))
-    try:
-        yield live, servers
-    finally:
-        await live.close()
-        for server in servers:
-            await asyncio.to_thread(server.stop)
+    async with two_instances_on(db, database_url, restartable_redis.url, tmp_path) as both:
+        yield both
 
 
 async def _session(live: Live, a: ServerProcess, b: ServerProcess,

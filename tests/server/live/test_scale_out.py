@@ -11,8 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fixtures.live import Live, live_settings
-from tests.fixtures.server import ServerProcess
+from tests.fixtures.live import two_instances_on
 from tests.server.conftest import PASSWORD, Seeded
 
 
@@ -20,19 +19,8 @@ from tests.server.conftest import PASSWORD, Seeded
 async def two_instances(
     db: Any, seeded: Seeded, database_url: str, redis_server: str, tmp_path: Path
 ) -> Any:
-    env = {"VB_REDIS_URL": redis_server, "VB_GRACE_SECONDS": "60"}
-    servers = [ServerProcess(database_url, tmp_path / name, env) for name in ("a", "b")]
-    for server in servers:
-        server.data_dir.mkdir()
-        await asyncio.to_thread(server.start)
-    live = Live(server=servers[0], db=db, settings=live_settings(database_url,
-                                                                  servers[0].data_dir))
-    try:
-        yield live, servers
-    finally:
-        await live.close()
-        for server in servers:
-            await asyncio.to_thread(server.stop)
+    async with two_instances_on(db, database_url, redis_server, tmp_path) as both:
+        yield both
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
