@@ -246,6 +246,7 @@ class Console(QObject):
         self.dialog.show()
         if controller is not None:
             await controller.sign_out()
+            controller.deleteLater()
 
     async def quit(self) -> None:
         """„Beenden“ or the window closed: disconnect, end the session on the server, and
@@ -253,10 +254,14 @@ class Console(QObject):
         controller = self._close_window()
         if controller is not None:
             await controller.sign_out()
+            controller.deleteLater()
         self.finished.set()
 
     def _close_window(self) -> ConsoleController | None:
-        """Close the main window at once; the caller signs its controller out."""
+        """Close the main window at once; the caller signs its controller out, then
+        deletes it: its devices and timers are Qt objects that must be freed on this
+        thread, not by the garbage collector on whichever thread it happens to run (Qt
+        cannot stop a timer from another thread, and the timer fires into freed memory)."""
         window, controller = self.window, self.controller
         self.window, self.controller = None, None
         if window is not None:

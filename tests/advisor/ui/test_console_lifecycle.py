@@ -137,6 +137,8 @@ def test_leaving_the_console_disconnects_and_ends_the_session_on_the_server(
             assert len(memory_keyring.passwords) == 1, "quitting keeps the remembered password"
             assert not dialog.isVisible()
         await eventually(lambda: not left(), "no task left", timeout=2)
+        await eventually(lambda: not isValid(controller), "the controller's Qt objects freed",
+                         timeout=2)
         errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
         assert not errors, [record.getMessage() for record in errors]
 

@@ -12,6 +12,7 @@ named by the screen's size: they show whether the console fits that screen.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import re
 from collections.abc import Callable, Coroutine
@@ -60,6 +61,10 @@ def run_on_qasync(work: Callable[[], Coroutine[Any, Any, None]], timeout: float)
     finally:
         loop.close()  # also shuts down its thread pool
         asyncio.set_event_loop(None)
+        # The closed loop's timer object and the test's Qt objects are now garbage: free
+        # them here, on the GUI thread. Left to the cyclic collector, they may be freed
+        # on a later test's worker thread, where Qt cannot unregister their timers.
+        gc.collect()
 
 
 
