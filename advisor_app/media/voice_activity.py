@@ -23,8 +23,11 @@ import math
 import operator
 from collections import deque
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import av
+if TYPE_CHECKING:
+    # Only for annotations: the console's texts load this module before any media.
+    import av
 
 S16_FULL_SCALE = 32768
 
