@@ -94,7 +94,8 @@ def test_talking_into_the_muted_microphone_shows_you_are_muted(
     into_a_call(page, live_server, advisor)
     notice = page.locator("#mic-notice")
     expect(notice).to_have_attribute("role", "status")
-    eventually_blocking(lambda: advisor_hears(advisor) > 0.01, what="the advisor hears the customer")
+    eventually_blocking(lambda: advisor_hears(advisor) > 0.01,
+                        what="the advisor hears the customer")
     page.wait_for_timeout(1500)
     expect(notice).to_be_empty()  # talking unmuted is what a call is for
 
