@@ -86,6 +86,12 @@ export function listenToMicrophone(track, onHeard) {
   if (!context) {
     return () => {};
   }
+  if (context.state === "suspended") {
+    // After a reload into a running call nothing was clicked yet; the next click lets it run.
+    const wake = () => context.resume().catch(() => {});
+    document.addEventListener("pointerdown", wake, { once: true });
+    document.addEventListener("keydown", wake, { once: true });
+  }
   const clone = track.clone();
   clone.enabled = true;
   const source = context.createMediaStreamSource(new MediaStream([clone]));
