@@ -161,6 +161,7 @@ class Console(QObject):
         controller.customerVideoFrame.connect(session.show_customer_frame)
         controller.ownVideoFrame.connect(session.show_own_frame)
         controller.microphoneLevel.connect(session.show_microphone_level)
+        controller.microphoneNotice.connect(session.show_microphone_notice)
         controller.upcomingChanged.connect(window.set_upcoming)
         controller.statsChanged.connect(session.show_stats)
         controller.messagesChanged.connect(window.messages_view.set_messages)

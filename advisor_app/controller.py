@@ -20,6 +20,12 @@ from advisor_app.headless import AdvisorEvents, HeadlessAdvisor
 from advisor_app.media import AdvisorPeer
 from advisor_app.media.capture import AudioInput, AudioOutput, VideoInput
 from advisor_app.media.devices import DeviceSelection
+from advisor_app.media.voice_activity import (
+    MicrophoneNotice,
+    MicrophoneWatch,
+    measure_frame,
+    microphone_notice,
+)
 from advisor_app.net.rest import RestClient, ServerError
 from live_protocol import messages as m
 from live_protocol.states import ConnectionMode
@@ -52,6 +58,7 @@ class ConsoleController(QObject, AdvisorEvents):
     customerVideoFrame = Signal(object)
     ownVideoFrame = Signal(object)
     microphoneLevel = Signal(float)
+    microphoneNotice = Signal(object)  # MicrophoneNotice, or None: nothing to say
     problem = Signal(str)
 
     def __init__(self, rest: RestClient, advisor: dict[str, Any],
@@ -68,6 +75,11 @@ class ConsoleController(QObject, AdvisorEvents):
         self.camera.failed.connect(self.problem)
         self.microphone.failed.connect(self.problem)
         self.microphone.levelChanged.connect(self.microphoneLevel)
+        # Muted, the microphone is still read here (only the sender sends silence), so
+        # talking into it can be noticed.
+        self.microphone_watch = MicrophoneWatch()
+        self.microphone_notice: MicrophoneNotice | None = None
+        self.microphone.fanout.listeners.append(self._hear_microphone)
         self.engine = HeadlessAdvisor(rest.server_url, advisor.get("username", ""), "",
                                       rest=rest,
                                       video_source=self.camera.fanout.subscribe,
@@ -149,6 +161,7 @@ class ConsoleController(QObject, AdvisorEvents):
         self.microphone_enabled = enabled
         if self.engine.peer is not None:
             self.engine.peer.set_microphone_enabled(enabled)
+        self._update_microphone_notice()
 
     def set_camera_enabled(self, enabled: bool) -> None:
         self.camera_enabled = enabled
@@ -226,6 +239,8 @@ class ConsoleController(QObject, AdvisorEvents):
     def session_ended(self, ended: m.Ended) -> None:
         self.visit = None
         self._update_devices()
+        self.microphone_watch = MicrophoneWatch()
+        self._update_microphone_notice()
         self.sessionEnded.emit()
 
     def unread_changed(self, count: int) -> None:
@@ -239,9 +254,12 @@ class ConsoleController(QObject, AdvisorEvents):
         self.problem.emit(error.message)
 
     def _set_visit(self, visit: VisitView) -> None:
+        if self.visit is None or self.visit.id != visit.id:
+            self.microphone_watch = MicrophoneWatch()
         self.visit = visit
         self.sessionChanged.emit(visit)
         self._update_devices()
+        self._update_microphone_notice()
 
     # The advisor's devices and the quality line ---------------------------------------
 
@@ -263,6 +281,19 @@ class ConsoleController(QObject, AdvisorEvents):
         self.camera.set_blank(camera and not self.camera_enabled)
         if not camera or not self.camera_enabled:
             self.ownVideoFrame.emit(None)
+
+    def _hear_microphone(self, frame: Any) -> None:
+        self.microphone_watch.hear(measure_frame(frame))
+        self._update_microphone_notice()
+
+    def _update_microphone_notice(self) -> None:
+        """Tell the advisor about their microphone only in a call with sound."""
+        visit = self.visit
+        notice = (microphone_notice(self.microphone_watch, muted=not self.microphone_enabled)
+                  if visit is not None and visit.mode == ConnectionMode.VIDEO else None)
+        if notice != self.microphone_notice:
+            self.microphone_notice = notice
+            self.microphoneNotice.emit(notice)
 
     def _own_frame(self, frame: Any) -> None:
         visit = self.visit

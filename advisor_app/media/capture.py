@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import av
 from av.video.reformatter import VideoReformatter
@@ -187,7 +188,12 @@ class VideoInput(QObject):
 
 
 class AudioInput(QObject):
-    """A microphone (or the test tone) as 20 ms frames, with a live level (0–1)."""
+    """A microphone (or the test tone) as 20 ms frames, with a live level (0–1).
+
+    ``synthetic_sound(first_sample, count)`` is what the synthetic source plays (mono
+    s16 at 48 kHz): the test tone, or another of :mod:`advisor_app.media.synthetic`'s
+    sounds for a test that needs speech, silence or clipping.
+    """
 
     levelChanged = Signal(float)
     failed = Signal(str)
@@ -207,6 +213,7 @@ class AudioInput(QObject):
         self._timer.timeout.connect(self._generate)
         self._tone_started = 0.0
         self._tone_samples = 0
+        self.synthetic_sound: Callable[[int, int], bytes] = tone_pcm
         self.running = False
 
     def use_device(self, device: str) -> None:
@@ -260,7 +267,7 @@ class AudioInput(QObject):
         due = int((time.monotonic() - self._tone_started) * AUDIO_RATE)
         count = due - self._tone_samples
         if count > 0:
-            self._feed(tone_pcm(self._tone_samples, count, sample_rate=AUDIO_RATE))
+            self._feed(self.synthetic_sound(self._tone_samples, count))
             self._tone_samples = due
 
     def _feed(self, pcm: bytes) -> None:

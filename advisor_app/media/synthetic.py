@@ -171,6 +171,57 @@ def tone_pcm(first_sample: int, count: int, frequency: float = 440,
     ).tobytes()
 
 
+SPEECH_SYLLABLE_SECONDS = 0.6
+SPEECH_PAUSE_SECONDS = 0.2
+
+
+def speech_like_pcm(first_sample: int, count: int, sample_rate: int = 48_000,
+                    amplitude: float = 0.3) -> bytes:
+    """Mono s16 "speech" for tests without a voice: 600 ms of a voiced sound (a 180 Hz
+    fundamental and two harmonics, with soft edges) and 200 ms of faint room noise, again
+    and again, continuous from absolute sample ``first_sample`` like :func:`tone_pcm`."""
+    period = round((SPEECH_SYLLABLE_SECONDS + SPEECH_PAUSE_SECONDS) * sample_rate)
+    voiced = round(SPEECH_SYLLABLE_SECONDS * sample_rate)
+    edge = sample_rate // 100
+    step = 2 * math.pi * 180 / sample_rate
+    peak = amplitude * 32767 / 1.75
+
+    def sample(index: int) -> int:
+        within = index % period
+        if within >= voiced:
+            return _room_noise(index)
+        envelope = min(1.0, within / edge, (voiced - within) / edge)
+        phase = step * index
+        voice = math.sin(phase) + 0.5 * math.sin(2 * phase) + 0.25 * math.sin(3 * phase)
+        return round(peak * envelope * voice)
+
+    return array.array("h", (sample(first_sample + i) for i in range(count))).tobytes()
+
+
+def _room_noise(index: int) -> int:
+    # Deterministic noise of about -60 dBFS: a hash of the sample index.
+    return ((index * 2_654_435_761) >> 7) % 65 - 32
+
+
+def room_noise_pcm(first_sample: int, count: int) -> bytes:
+    """Mono s16 faint room noise (about -60 dBFS): a quiet room, not a dead microphone."""
+    return array.array("h", (_room_noise(first_sample + i) for i in range(count))).tobytes()
+
+
+def silence_pcm(first_sample: int, count: int) -> bytes:
+    """Mono s16 digital silence: what a muted or wrongly chosen input device delivers."""
+    return bytes(2 * count)
+
+
+def clipped_pcm(first_sample: int, count: int, sample_rate: int = 48_000) -> bytes:
+    """Mono s16 of a 440 Hz tone driven to twice full scale and cut off there: an input
+    whose gain is far too high."""
+    step = 2 * math.pi * 440 / sample_rate
+    return array.array("h", (
+        max(-32768, min(32767, round(2 * 32767 * math.sin(step * (first_sample + i)))))
+        for i in range(count))).tobytes()
+
+
 class SyntheticVideoTrack(VideoStreamTrack):
     """A moving test pattern with the frame number encoded in it (:func:`read_frame_number`)."""
 

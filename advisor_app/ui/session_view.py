@@ -29,9 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.media import SessionStats
+from advisor_app.media.voice_activity import MicrophoneNotice
 from advisor_app.ui.level_meter import LevelMeter
 from advisor_app.ui.models import ChatModel
-from advisor_app.ui.texts import breakable, consent_statements, local_time
+from advisor_app.ui.texts import (
+    breakable,
+    consent_statements,
+    local_time,
+    microphone_notice_text,
+)
 from advisor_app.ui.video import VideoWidget
 from live_protocol.states import ConnectionMode
 from live_protocol.views import VisitView
@@ -144,6 +150,11 @@ class SessionView(QWidget):
         self.mute_button.toggled.connect(lambda muted: self.microphoneToggled.emit(not muted))
         self.microphone_level = LevelMeter()
         self.microphone_level.setFixedWidth(60)
+        # "You are muted" while the advisor talks into the muted microphone; a silent or
+        # clipping microphone.
+        self.microphone_notice = plain_label(object_name="microphoneNotice")
+        self.microphone_notice.setWordWrap(True)
+        self.microphone_notice.hide()
         self.camera_button = QPushButton(self.tr("Kamera aus"))
         self.camera_button.setCheckable(True)
         self.camera_button.toggled.connect(lambda off: self.cameraToggled.emit(not off))
@@ -170,6 +181,7 @@ class SessionView(QWidget):
         controls.addStretch(1)
         controls.addWidget(self.end_button)
         video_layout.addLayout(controls)
+        video_layout.addWidget(self.microphone_notice)
         video_layout.addWidget(self.quality)
         self.video_area = video_area
 
@@ -240,6 +252,7 @@ class SessionView(QWidget):
         self.microphone_level.setVisible(video)
         if not video:
             self.microphone_level.show_level(0.0)
+            self.show_microphone_notice(None)
         self.camera_button.setEnabled(sees_advisor)
         self.end_button.setEnabled(active)
         self.chat_input.setEnabled(active)
@@ -271,6 +284,13 @@ class SessionView(QWidget):
 
     def show_microphone_level(self, rms: float) -> None:
         self.microphone_level.show_level(rms)
+
+    def show_microphone_notice(self, notice: MicrophoneNotice | None) -> None:
+        """Show what the advisor should know about their microphone; None hides it."""
+        text = microphone_notice_text(notice) if notice is not None else ""
+        self.microphone_notice.setText(text)
+        self.microphone_notice.setAccessibleName(text)
+        self.microphone_notice.setVisible(notice is not None)
 
     def show_stats(self, stats: SessionStats) -> None:
         self.quality.setText(stats_text(stats))

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication
 
+from advisor_app.media.voice_activity import MicrophoneNotice
 from advisor_app.net.rest import ServerError
 
 if TYPE_CHECKING:
@@ -185,3 +186,16 @@ def breakable(text: str) -> str:
     run out of its label or chat line and be cut off."""
     return "".join(_broken_word(part) if len(part) > LONGEST_WORD else part
                    for part in _RUNS.split(text))
+
+
+def microphone_notice_text(notice: MicrophoneNotice) -> str:
+    """What the advisor is told about their own microphone."""
+    if notice is MicrophoneNotice.MUTED_BUT_SPEAKING:
+        return QCoreApplication.translate("Texts", "Sie sind stummgeschaltet.")
+    if notice is MicrophoneNotice.SILENT:
+        return QCoreApplication.translate(
+            "Texts", "Ihr Mikrofon liefert keinen Ton – prüfen Sie die Auswahl in den "
+            "Einstellungen.")
+    return QCoreApplication.translate(
+        "Texts", "Ihr Mikrofon übersteuert – sprechen Sie leiser oder verringern Sie die "
+        "Eingangslautstärke.")

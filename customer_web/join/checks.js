@@ -50,7 +50,8 @@ export function stopStream(stream) {
 
 let audioContext = null;
 
-function sharedAudioContext() {
+/** The page's one AudioContext (null without Web Audio), resumed if it was suspended. */
+export function sharedAudioContext() {
   const Context = window.AudioContext ?? window.webkitAudioContext;
   if (!Context) {
     return null;

@@ -3,6 +3,7 @@
 // advisor's camera only if the customer wants to see them ("see_advisor").
 
 import { qualityBars } from "./flow.js";
+import { listenToMicrophone } from "./mic-watch.js";
 
 /** The video transceiver's direction for the customer's choices, or null for none. */
 export function videoDirection({ seeAdvisor, showMe }) {
@@ -18,12 +19,14 @@ export function videoDirection({ seeAdvisor, showMe }) {
 export class MediaCall {
   /**
    * `sendSignal(payload)` sends {description} or {candidate}; `onRemoteStream(stream)`,
-   * `onLocalStream(stream)` and `onState(state)` report to the view. `iceServers` and
+   * `onLocalStream(stream)`, `onState(state)` and `onMicrophone(watch)` (what the own
+   * microphone hears, muted or not: mic-watch.js) report to the view. `iceServers` and
    * `iceTransportPolicy` come from the server's media_config: with "relay" (the server's
    * VB_ICE_TRANSPORT_POLICY) media flows only through the TURN server.
    */
   constructor({
     iceServers, iceTransportPolicy, choice, sendSignal, onRemoteStream, onLocalStream, onState,
+    onMicrophone,
   }) {
     this.iceServers = iceServers ?? [];
     this.iceTransportPolicy = iceTransportPolicy ?? "all";
@@ -32,6 +35,8 @@ export class MediaCall {
     this.onRemoteStream = onRemoteStream;
     this.onLocalStream = onLocalStream;
     this.onState = onState;
+    this.onMicrophone = onMicrophone;
+    this.stopListening = null;
     this.local = null;
     this.peer = null;
     this.pendingCandidates = [];
@@ -51,6 +56,10 @@ export class MediaCall {
     }
     this.applyTrackSwitches();
     this.onLocalStream(this.local);
+    const microphone = this.local.getAudioTracks()[0];
+    if (microphone && this.onMicrophone) {
+      this.stopListening = listenToMicrophone(microphone, this.onMicrophone);
+    }
   }
 
   /** A fresh peer connection and offer (first start, reconnect, or a changed choice). */
@@ -170,6 +179,8 @@ export class MediaCall {
 
   stop() {
     this.closePeer();
+    this.stopListening?.();
+    this.stopListening = null;
     for (const track of this.local?.getTracks() ?? []) {
       track.stop();
     }

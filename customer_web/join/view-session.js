@@ -4,6 +4,7 @@
 import { formatTime } from "../common/format.js";
 import { onLanguageChange, t } from "../common/i18n.js";
 import { byId } from "./dom.js";
+import { microphoneNotice } from "./mic-watch.js";
 
 export class SessionView {
   /** Callbacks: onSend(text), onMute(bool), onCamera(off), onSwitch(), onHangUp(). */
@@ -14,6 +15,7 @@ export class SessionView {
     this.bars = 0;
     this.muted = false;
     this.cameraOff = false;
+    this.microphone = null;
     this.log = null;
     byId("chat-form").addEventListener("submit", (event) => {
       event.preventDefault();
@@ -97,6 +99,23 @@ export class SessionView {
     camera.setAttribute("aria-pressed", String(this.cameraOff));
     camera.textContent = t(this.cameraOff ? "session.camera_on" : "session.camera_off");
     byId("switch-video").hidden = video || typeof window.RTCPeerConnection !== "function";
+    this.renderMicrophoneNotice();
+  }
+
+  /** What the own microphone hears (a MicrophoneWatch), muted or not. */
+  showMicrophone(watch) {
+    this.microphone = watch;
+    this.renderMicrophoneNotice();
+  }
+
+  renderMicrophoneNotice() {
+    const key = this.visit?.mode === "video" ? microphoneNotice(this.microphone, this.muted) : null;
+    const text = key ? t(key) : "";
+    const notice = byId("mic-notice");
+    // Only a change is written, so the live region speaks once, not ten times a second.
+    if (notice.textContent !== text) {
+      notice.textContent = text;
+    }
   }
 
   setState(state) {
@@ -191,5 +210,7 @@ export class SessionView {
     byId("self-video").srcObject = null;
     this.muted = false;
     this.cameraOff = false;
+    this.microphone = null;
+    this.renderMicrophoneNotice();
   }
 }

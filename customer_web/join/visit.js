@@ -226,6 +226,7 @@ class Visit {
         onRemoteStream: (stream) => this.session.setRemoteStream(stream),
         onLocalStream: (stream) => this.session.setLocalStream(stream),
         onState: (state) => this.session.setState(state),
+        onMicrophone: (watch) => this.session.showMicrophone(watch),
       });
       this.qualityTimer = window.setInterval(async () => {
         this.session.setBars(await this.call?.quality().catch(() => 0) ?? 0);

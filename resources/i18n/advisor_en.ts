@@ -27,12 +27,12 @@
 <context>
     <name>AudioInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="232"/>
+        <location filename="../../advisor_app/media/capture.py" line="239"/>
         <source>Das Mikrofon lässt sich nicht öffnen.</source>
         <translation>The microphone cannot be opened.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="235"/>
+        <location filename="../../advisor_app/media/capture.py" line="242"/>
         <source>Das gewählte Mikrofon ist nicht angeschlossen.</source>
         <translation>The chosen microphone is not connected.</translation>
     </message>
@@ -261,17 +261,17 @@
 <context>
     <name>MessagesView</name>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="49"/>
+        <location filename="../../advisor_app/ui/messages.py" line="56"/>
         <source>Erledigt</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="89"/>
+        <location filename="../../advisor_app/ui/messages.py" line="101"/>
         <source>Keine Nachricht ausgewählt</source>
         <translation>No message selected</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="93"/>
+        <location filename="../../advisor_app/ui/messages.py" line="105"/>
         <source>{name} – Rückruf unter {phone}</source>
         <translation>{name} – call back on {phone}</translation>
     </message>
@@ -279,88 +279,88 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="51"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="58"/>
         <source>RTT {rtt} · empfangen {down:.0f} kbit/s · gesendet {up:.0f} kbit/s · Verlust {loss:.1f} % · {fps:.0f} Bilder/s</source>
         <translation>RTT {rtt} · received {down:.0f} kbit/s · sent {up:.0f} kbit/s · loss {loss:.1f} % · {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="96"/>
-        <location filename="../../advisor_app/ui/session_view.py" line="237"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="117"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="265"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="97"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="118"/>
         <source>Ihre Kamera</source>
         <translation>Your camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="121"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="142"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="123"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="144"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="127"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="148"/>
         <source>Stumm</source>
         <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="132"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="158"/>
         <source>Kamera aus</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="135"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="161"/>
         <source>Gespräch beenden</source>
         <translation>End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="141"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="167"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="142"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="168"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="143"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="169"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="144"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="170"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="174"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="201"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="180"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="207"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="233"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="261"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="235"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="263"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="246"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="274"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
     </message>
@@ -500,155 +500,170 @@
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="26"/>
+        <location filename="../../advisor_app/ui/texts.py" line="28"/>
         <source>gebucht</source>
         <translation>booked</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="27"/>
+        <location filename="../../advisor_app/ui/texts.py" line="29"/>
         <source>wartet</source>
         <translation>waiting</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="28"/>
+        <location filename="../../advisor_app/ui/texts.py" line="30"/>
         <source>im Gespräch</source>
         <translation>in session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="29"/>
+        <location filename="../../advisor_app/ui/texts.py" line="31"/>
         <source>erledigt</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="30"/>
+        <location filename="../../advisor_app/ui/texts.py" line="32"/>
         <source>verpasst</source>
         <translation>missed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="31"/>
+        <location filename="../../advisor_app/ui/texts.py" line="33"/>
         <source>abgesagt</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="44"/>
+        <location filename="../../advisor_app/ui/texts.py" line="46"/>
         <source>Benutzername oder Passwort ist falsch. Bitte prüfen Sie Ihre Eingabe.</source>
         <translation>The user name or password is wrong. Please check what you typed.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="47"/>
+        <location filename="../../advisor_app/ui/texts.py" line="49"/>
         <source>Der Server ist nicht erreichbar. Bitte prüfen Sie die Adresse und Ihre Netzwerkverbindung.</source>
         <translation>The server cannot be reached. Please check the address and your network connection.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="55"/>
+        <location filename="../../advisor_app/ui/texts.py" line="57"/>
         <source>Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in einer Minute erneut.</source>
         <translation>Too many failed sign-ins. Please try again in one minute.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="58"/>
+        <location filename="../../advisor_app/ui/texts.py" line="60"/>
         <source>Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in {minutes} Minuten erneut.</source>
         <translation>Too many failed sign-ins. Please try again in {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="61"/>
+        <location filename="../../advisor_app/ui/texts.py" line="63"/>
         <source>Die Anmeldung ist fehlgeschlagen: {message}</source>
         <translation>Signing in failed: {message}</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="83"/>
+        <location filename="../../advisor_app/ui/texts.py" line="85"/>
         <source>Bitte geben Sie die Adresse des Servers ein.</source>
         <translation>Please enter the server&apos;s address.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="85"/>
+        <location filename="../../advisor_app/ui/texts.py" line="87"/>
         <source>Die Serveradresse muss mit http:// oder https:// beginnen.</source>
         <translation>The server address must start with http:// or https://.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="88"/>
+        <location filename="../../advisor_app/ui/texts.py" line="90"/>
         <source>Ein entfernter Server muss mit https:// erreicht werden: Ihr Passwort und die Daten der Kunden dürfen nicht unverschlüsselt übertragen werden.</source>
         <translation>A remote server must be reached with https://: your password and the customers&apos; data must not travel unencrypted.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="92"/>
+        <location filename="../../advisor_app/ui/texts.py" line="94"/>
         <source>Bitte geben Sie Ihren Benutzernamen ein.</source>
         <translation>Please enter your user name.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="94"/>
+        <location filename="../../advisor_app/ui/texts.py" line="96"/>
         <source>Bitte geben Sie Ihr Passwort ein.</source>
         <translation>Please enter your password.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="101"/>
+        <location filename="../../advisor_app/ui/texts.py" line="103"/>
         <source>Textgespräch: Der Kunde überträgt weder Bild noch Ton.</source>
         <translation>Text session: the customer sends neither picture nor sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="104"/>
+        <location filename="../../advisor_app/ui/texts.py" line="106"/>
         <source>Der Kunde wählt gerade die Verbindung.</source>
         <translation>The customer is choosing the connection.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="107"/>
+        <location filename="../../advisor_app/ui/texts.py" line="109"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="109"/>
+        <location filename="../../advisor_app/ui/texts.py" line="111"/>
         <source>Der Kunde möchte Sie nicht sehen.</source>
         <translation>The customer does not want to see you.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="111"/>
+        <location filename="../../advisor_app/ui/texts.py" line="113"/>
         <source>Bild und Ton in beide Richtungen.</source>
         <translation>Picture and sound both ways.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="132"/>
+        <location filename="../../advisor_app/ui/texts.py" line="134"/>
         <source>Mo</source>
         <translation>Mon</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="133"/>
+        <location filename="../../advisor_app/ui/texts.py" line="135"/>
         <source>Di</source>
         <translation>Tue</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="134"/>
+        <location filename="../../advisor_app/ui/texts.py" line="136"/>
         <source>Mi</source>
         <translation>Wed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="135"/>
+        <location filename="../../advisor_app/ui/texts.py" line="137"/>
         <source>Do</source>
         <translation>Thu</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="136"/>
+        <location filename="../../advisor_app/ui/texts.py" line="138"/>
         <source>Fr</source>
         <translation>Fri</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="137"/>
+        <location filename="../../advisor_app/ui/texts.py" line="139"/>
         <source>Sa</source>
         <translation>Sat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="138"/>
+        <location filename="../../advisor_app/ui/texts.py" line="140"/>
         <source>So</source>
         <translation>Sun</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="194"/>
+        <source>Sie sind stummgeschaltet.</source>
+        <translation>You are muted.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="196"/>
+        <source>Ihr Mikrofon liefert keinen Ton – prüfen Sie die Auswahl in den Einstellungen.</source>
+        <translation>Your microphone gives no sound – check the choice in the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/texts.py" line="199"/>
+        <source>Ihr Mikrofon übersteuert – sprechen Sie leiser oder verringern Sie die Eingangslautstärke.</source>
+        <translation>Your microphone is overloaded – speak more softly or turn down the input volume.</translation>
     </message>
 </context>
 <context>
     <name>VideoInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="138"/>
+        <location filename="../../advisor_app/media/capture.py" line="139"/>
         <source>Die gewählte Kamera ist nicht angeschlossen.</source>
         <translation>The chosen camera is not connected.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="160"/>
+        <location filename="../../advisor_app/media/capture.py" line="161"/>
         <source>Die Kamera meldet einen Fehler: {text}</source>
         <translation>The camera reports an error: {text}</translation>
     </message>
@@ -656,12 +671,12 @@
 <context>
     <name>WaitingAlert</name>
     <message>
-        <location filename="../../advisor_app/ui/alerts.py" line="69"/>
+        <location filename="../../advisor_app/ui/alerts.py" line="82"/>
         <source>Kunde wartet</source>
         <translation>Customer waiting</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/alerts.py" line="70"/>
+        <location filename="../../advisor_app/ui/alerts.py" line="83"/>
         <source>{name} wartet auf Sie.</source>
         <translation>{name} is waiting for you.</translation>
     </message>

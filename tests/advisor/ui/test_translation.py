@@ -11,9 +11,14 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from advisor_app.app import install_translation
+from advisor_app.media.voice_activity import MicrophoneNotice
 from advisor_app.net.rest import ServerError
 from advisor_app.ui.sign_in import SignInDialog
-from advisor_app.ui.texts import appointment_state_label, sign_in_problem
+from advisor_app.ui.texts import (
+    appointment_state_label,
+    microphone_notice_text,
+    sign_in_problem,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -30,6 +35,7 @@ def test_english_is_loaded_from_the_shipped_translation(qtbot: QtBot, qapp: obje
         assert dialog.remember.text() == "Stay signed in"
         throttled = ServerError("throttled", "try again in 3 minute(s)", retry_after=170)
         assert sign_in_problem(throttled).endswith("in 3 minutes.")
+        assert microphone_notice_text(MicrophoneNotice.MUTED_BUT_SPEAKING) == "You are muted."
     finally:
         qapp.removeTranslator(translator)  # type: ignore[attr-defined]
 
