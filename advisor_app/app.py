@@ -166,6 +166,7 @@ class Console(QObject):
         controller.messagesChanged.connect(window.messages_view.set_messages)
         controller.messageUpdated.connect(window.messages_view.message_updated)
         controller.problem.connect(window.show_problem)
+        controller.deviceNotice.connect(session.show_device_notice)
         window.acceptRequested.connect(controller.accept)
         window.messages_view.handledRequested.connect(controller.mark_handled)
         session.chatRequested.connect(controller.send_chat)
@@ -215,12 +216,19 @@ class Console(QObject):
         controller.camera.frameReady.connect(dialog.show_frame)
         controller.microphone.levelChanged.connect(dialog.show_level)
         dialog.devicesChanged.connect(controller.use_devices)
+
+        def lists_changed() -> None:
+            watched = controller.watch.lists
+            dialog.set_choices(watched["camera"], watched["microphone"], watched["speaker"],
+                               controller.devices_in_use())
+        controller.deviceListsChanged.connect(lists_changed)
         dialog.testSoundRequested.connect(
             lambda _speaker: dialog.show_sound_result(controller.speaker.play_test_tone()))
 
         def done(result: int) -> None:
             controller.camera.frameReady.disconnect(dialog.show_frame)
             controller.microphone.levelChanged.disconnect(dialog.show_level)
+            controller.deviceListsChanged.disconnect(lists_changed)
             if result == QDialog.DialogCode.Accepted:
                 chosen = dialog.selection()
                 for kind in ("camera", "microphone", "speaker"):
