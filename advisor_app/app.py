@@ -179,7 +179,11 @@ class Console(QObject):
         window.quitRequested.connect(lambda: self._begin(self.quit))
         window.closing.connect(lambda: self._begin(self.quit))
         if self.alert is not None:
-            window.customerStartedWaiting.connect(self.alert.customer_waiting)
+            alert = self.alert
+            window.customerStartedWaiting.connect(alert.customer_waiting)
+            # The chime follows the speaker when that one gives way to another.
+            controller.deviceListsChanged.connect(
+                lambda: alert.use_speaker(controller.speaker.device))
 
     async def open_booking(self) -> None:
         from advisor_app.ui.booking import BookingDialog
