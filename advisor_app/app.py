@@ -167,6 +167,7 @@ class Console(QObject):
         controller.messagesChanged.connect(window.messages_view.set_messages)
         controller.messageUpdated.connect(window.messages_view.message_updated)
         controller.problem.connect(window.show_problem)
+        controller.deviceNotice.connect(session.show_device_notice)
         window.acceptRequested.connect(controller.accept)
         window.messages_view.handledRequested.connect(controller.mark_handled)
         session.chatRequested.connect(controller.send_chat)
@@ -179,7 +180,11 @@ class Console(QObject):
         window.quitRequested.connect(lambda: self._begin(self.quit))
         window.closing.connect(lambda: self._begin(self.quit))
         if self.alert is not None:
-            window.customerStartedWaiting.connect(self.alert.customer_waiting)
+            alert = self.alert
+            window.customerStartedWaiting.connect(alert.customer_waiting)
+            # The chime follows the speaker when that one gives way to another.
+            controller.deviceListsChanged.connect(
+                lambda: alert.use_speaker(controller.speaker.device))
 
     async def open_booking(self) -> None:
         from advisor_app.ui.booking import BookingDialog
@@ -216,12 +221,19 @@ class Console(QObject):
         controller.camera.frameReady.connect(dialog.show_frame)
         controller.microphone.levelChanged.connect(dialog.show_level)
         dialog.devicesChanged.connect(controller.use_devices)
+
+        def lists_changed() -> None:
+            watched = controller.watch.lists
+            dialog.set_choices(watched["camera"], watched["microphone"], watched["speaker"],
+                               controller.devices_in_use())
+        controller.deviceListsChanged.connect(lists_changed)
         dialog.testSoundRequested.connect(
             lambda _speaker: dialog.show_sound_result(controller.speaker.play_test_tone()))
 
         def done(result: int) -> None:
             controller.camera.frameReady.disconnect(dialog.show_frame)
             controller.microphone.levelChanged.disconnect(dialog.show_level)
+            controller.deviceListsChanged.disconnect(lists_changed)
             if result == QDialog.DialogCode.Accepted:
                 chosen = dialog.selection()
                 for kind in ("camera", "microphone", "speaker"):

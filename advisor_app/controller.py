@@ -19,7 +19,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from advisor_app.headless import AdvisorEvents, HeadlessAdvisor
 from advisor_app.media import AdvisorPeer
 from advisor_app.media.capture import AudioInput, AudioOutput, VideoInput
-from advisor_app.media.devices import DeviceSelection
+from advisor_app.media.device_watch import DeviceWatch
+from advisor_app.media.devices import (
+    DeviceSelection,
+    change_notice,
+    choose_device,
+    follow_devices,
+)
 from advisor_app.media.voice_activity import (
     MicrophoneNotice,
     MicrophoneWatch,
@@ -60,6 +66,8 @@ class ConsoleController(QObject, AdvisorEvents):
     microphoneLevel = Signal(float)
     microphoneNotice = Signal(object)  # MicrophoneNotice, or None: nothing to say
     problem = Signal(str)
+    deviceNotice = Signal(str)  # a device in use disappeared or came back
+    deviceListsChanged = Signal()  # after the console followed the change
 
     def __init__(self, rest: RestClient, advisor: dict[str, Any],
                  devices: DeviceSelection | None = None,
@@ -67,10 +75,12 @@ class ConsoleController(QObject, AdvisorEvents):
         super().__init__(parent)
         self.rest = rest
         self.advisor = advisor
-        devices = devices or DeviceSelection()
-        self.camera = VideoInput(devices.camera, parent=self)
-        self.microphone = AudioInput(devices.microphone, parent=self)
-        self.speaker = AudioOutput(devices.speaker, parent=self)
+        self.watch = DeviceWatch(self)
+        self.chosen = devices or DeviceSelection()
+        self.camera = VideoInput(self.chosen.camera, parent=self)
+        self.microphone = AudioInput(self.chosen.microphone, parent=self)
+        self.speaker = AudioOutput(self.chosen.speaker, parent=self)
+        self.watch.changed.connect(self._devices_changed)
         self.camera.frameReady.connect(self._own_frame)
         self.camera.failed.connect(self.problem)
         self.microphone.failed.connect(self.problem)
@@ -175,10 +185,15 @@ class ConsoleController(QObject, AdvisorEvents):
         self._update_devices()
 
     def use_devices(self, devices: DeviceSelection) -> None:
-        """Switch devices; a running session carries on with the new ones."""
-        self.camera.use_device(devices.camera)
-        self.microphone.use_device(devices.microphone)
-        self.speaker.use_device(devices.speaker)
+        """Switch devices; a running session carries on with the new ones. A device that
+        is no longer connected is replaced by the system's default."""
+        self.chosen = devices
+        for kind, device in self._devices().items():
+            device.use_device(choose_device(getattr(devices, kind), self.watch.lists[kind]))
+
+    def devices_in_use(self) -> DeviceSelection:
+        return DeviceSelection(camera=self.camera.device, microphone=self.microphone.device,
+                               speaker=self.speaker.device)
 
     async def refresh_appointments(self) -> None:
         rows = await asyncio.to_thread(self.rest.get, "/api/v1/appointments", days=1)
@@ -294,6 +309,22 @@ class ConsoleController(QObject, AdvisorEvents):
         if notice != self.microphone_notice:
             self.microphone_notice = notice
             self.microphoneNotice.emit(notice)
+    def _devices(self) -> dict[str, VideoInput | AudioInput | AudioOutput]:
+        return {"camera": self.camera, "microphone": self.microphone, "speaker": self.speaker}
+
+    def _devices_changed(self, kind: str) -> None:
+        """A device came or went: leave one that disappeared for the default, take the
+        advisor's chosen one up again when it is back, and tell the advisor if in use."""
+        device = self._devices()[kind]
+        change = follow_devices(kind, getattr(self.chosen, kind),
+                                self.watch.describe(kind, device.device),
+                                self.watch.lists[kind])
+        if change is not None:
+            log.info("%s: %s -> %s", kind, change.previous.name, change.now.name)
+            device.use_device(change.now.id)
+            if device.running:
+                self.deviceNotice.emit(change_notice(change))
+        self.deviceListsChanged.emit()
 
     def _own_frame(self, frame: Any) -> None:
         visit = self.visit

@@ -26,7 +26,7 @@ from tests.fixtures.postgres import running_postgres
 from tests.fixtures.server import GENEROUS_LIMITS, ServerProcess
 from tests.fixtures.waiting import eventually_blocking
 
-pytest_plugins = ["tests.fixtures.live"]
+pytest_plugins = ["tests.fixtures.live", "tests.fixtures.pulseaudio"]
 
 
 _exit_status = 0

@@ -54,6 +54,58 @@ def choose_device(saved: str, available: list[DeviceChoice]) -> str:
     return real[0].id if real else SYNTHETIC
 
 
+@dataclass(frozen=True)
+class DeviceChange:
+    """The console switches ``kind`` ("camera", "microphone", "speaker") from
+    ``previous`` to ``now``: because ``previous`` disappeared (``lost``), or because the
+    advisor's chosen device is back."""
+
+    kind: str
+    previous: DeviceChoice
+    now: DeviceChoice
+    lost: bool
+
+
+def follow_devices(kind: str, chosen: str, current: DeviceChoice,
+                   available: list[DeviceChoice]) -> DeviceChange | None:
+    """What to do when the devices of ``kind`` change while ``current`` is in use and the
+    advisor chose ``chosen``: None to keep ``current``.
+
+    A device that disappears gives way to what :func:`choose_device` picks (the system's
+    default); the chosen device, when it comes back, is taken up again. A working device
+    is never left just because the system's default changed.
+    """
+    target = choose_device(chosen, available)
+    if target == current.id:
+        return None
+    by_id = {choice.id: choice for choice in available}
+    still_there = current.id in by_id
+    if still_there and target != chosen:
+        return None
+    return DeviceChange(kind, current, by_id[target], lost=not still_there)
+
+
+def change_notice(change: DeviceChange) -> str:
+    """The advisor's notice of ``change``, in the console's language."""
+    translate = QCoreApplication.translate
+    texts = {
+        ("speaker", True): translate("devices", "Der Lautsprecher ‚{previous}‘ ist nicht mehr "
+                              "verfügbar – der Ton läuft jetzt über ‚{now}‘."),
+        ("microphone", True): translate("devices", "Das Mikrofon ‚{previous}‘ ist nicht mehr "
+                                 "verfügbar – Ihre Stimme kommt jetzt von ‚{now}‘."),
+        ("camera", True): translate("devices", "Die Kamera ‚{previous}‘ ist nicht mehr verfügbar – "
+                             "Ihr Bild kommt jetzt von ‚{now}‘."),
+        ("speaker", False): translate("devices", "Der Lautsprecher ‚{now}‘ ist wieder da – der Ton "
+                               "läuft wieder über ihn."),
+        ("microphone", False): translate("devices", "Das Mikrofon ‚{now}‘ ist wieder da – Ihre "
+                                  "Stimme kommt wieder von ihm."),
+        ("camera", False): translate("devices", "Die Kamera ‚{now}‘ ist wieder da – Ihr Bild kommt "
+                              "wieder von ihr."),
+    }
+    return texts[(change.kind, change.lost)].format(previous=change.previous.name,
+                                                    now=change.now.name)
+
+
 def device_id(raw: QByteArray) -> str:
     """A Qt device id as text for QSettings."""
     return bytes(raw.data()).hex()

@@ -124,8 +124,11 @@ class SessionView(QWidget):
         self.consent = plain_label()
         self.allowed = plain_label(object_name="allowed")
         self.quality = plain_label(object_name="quality")
+        self.device_notice = plain_label(object_name="deviceNotice")
+        self.device_notice.hide()
         # Narrow chat column or long names: wrap, never cut off.
-        for label in (self.name, self.phone, self.consent, self.allowed, self.quality):
+        for label in (self.name, self.phone, self.consent, self.allowed, self.quality,
+                      self.device_notice):
             label.setWordWrap(True)
 
         self.chat_view = QListView()
@@ -182,6 +185,7 @@ class SessionView(QWidget):
         controls.addWidget(self.end_button)
         video_layout.addLayout(controls)
         video_layout.addWidget(self.microphone_notice)
+        video_layout.addWidget(self.device_notice)
         video_layout.addWidget(self.quality)
         self.video_area = video_area
 
@@ -267,7 +271,13 @@ class SessionView(QWidget):
             self.customer_video.clear()
             self.quality.setText("")
 
+    def show_device_notice(self, text: str) -> None:
+        """A camera, microphone or speaker changed under the advisor (until the session ends)."""
+        self.device_notice.setText(text)
+        self.device_notice.setVisible(bool(text))
+
     def session_ended(self) -> None:
+        self.show_device_notice("")
         self.show_visit(None)
         self.customer_video.clear()
         self.own_video.clear()

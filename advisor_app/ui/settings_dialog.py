@@ -29,12 +29,19 @@ from advisor_app.ui.session_view import plain_label
 from advisor_app.ui.video import VideoWidget
 
 
-def _combo(choices: list[DeviceChoice], selected: str) -> QComboBox:
-    combo = QComboBox()
+def _fill(combo: QComboBox, choices: list[DeviceChoice], selected: str) -> None:
+    """``choices`` in ``combo`` with ``selected`` current, without emitting a change."""
+    blocked = combo.blockSignals(True)
+    combo.clear()
     for choice in choices:
         combo.addItem(choice.name, choice.id)
-    index = combo.findData(selected)
-    combo.setCurrentIndex(max(0, index))
+    combo.setCurrentIndex(max(0, combo.findData(selected)))
+    combo.blockSignals(blocked)
+
+
+def _combo(choices: list[DeviceChoice], selected: str) -> QComboBox:
+    combo = QComboBox()
+    _fill(combo, choices, selected)
     return combo
 
 
@@ -108,6 +115,13 @@ class SettingsDialog(QDialog):
         return DeviceSelection(camera=str(self.camera.currentData()),
                                microphone=str(self.microphone.currentData()),
                                speaker=str(self.speaker.currentData()))
+
+    def set_choices(self, cameras: list[DeviceChoice], microphones: list[DeviceChoice],
+                    speakers: list[DeviceChoice], selection: DeviceSelection) -> None:
+        """New device lists (a device came or went), with the devices in use selected."""
+        _fill(self.camera, cameras, selection.camera)
+        _fill(self.microphone, microphones, selection.microphone)
+        _fill(self.speaker, speakers, selection.speaker)
 
     def language_choice(self) -> str:
         return str(self.language.currentData())

@@ -285,7 +285,7 @@
     </message>
     <message>
         <location filename="../../advisor_app/ui/session_view.py" line="117"/>
-        <location filename="../../advisor_app/ui/session_view.py" line="265"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="269"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
@@ -295,72 +295,72 @@
         <translation>Your camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="142"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="145"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="144"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="147"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="148"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="151"/>
         <source>Stumm</source>
         <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="158"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="161"/>
         <source>Kamera aus</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="161"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="164"/>
         <source>Gespräch beenden</source>
         <translation>End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="167"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="170"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="168"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="171"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="169"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="172"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="170"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="173"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="201"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="205"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="207"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="211"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="261"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="265"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="263"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="267"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="274"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="284"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
     </message>
@@ -368,77 +368,77 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="50"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="57"/>
         <source>Einstellungen</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="59"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="66"/>
         <source>Keine Vorschau</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="63"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="70"/>
         <source>Testton abspielen</source>
         <translation>Play test sound</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="70"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="77"/>
         <source>Wie das System</source>
         <translation>As the system</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="75"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="82"/>
         <source>Eine andere Sprache gilt ab dem nächsten Start der Konsole.</source>
         <translation>A different language applies from the next start of the console.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="79"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="86"/>
         <source>Kamera</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="81"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="88"/>
         <source>Mikrofon</source>
         <translation>Microphone</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="82"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="89"/>
         <source>Pegel</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="86"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="93"/>
         <source>Lautsprecher</source>
         <translation>Speaker</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="88"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="95"/>
         <source>Sprache</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="92"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="99"/>
         <source>Übernehmen</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="95"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="102"/>
         <source>Abbrechen</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="101"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="108"/>
         <source>Geräte und Sprache</source>
         <translation>Devices and language</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="126"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="140"/>
         <source>Sie sollten jetzt einen Klang hören.</source>
         <translation>You should hear a sound now.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="127"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="141"/>
         <source>Kein Lautsprecher gefunden – der Testton kann nicht abgespielt werden.</source>
         <translation>No speaker found – the test sound cannot be played.</translation>
     </message>
@@ -707,17 +707,47 @@
 <context>
     <name>devices</name>
     <message>
-        <location filename="../../advisor_app/media/devices.py" line="66"/>
+        <location filename="../../advisor_app/media/devices.py" line="92"/>
+        <source>Der Lautsprecher ‚{previous}‘ ist nicht mehr verfügbar – der Ton läuft jetzt über ‚{now}‘.</source>
+        <translation>The speaker ‘{previous}’ is no longer available – sound now plays through ‘{now}’.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/media/devices.py" line="94"/>
+        <source>Das Mikrofon ‚{previous}‘ ist nicht mehr verfügbar – Ihre Stimme kommt jetzt von ‚{now}‘.</source>
+        <translation>The microphone ‘{previous}’ is no longer available – your voice now comes from ‘{now}’.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/media/devices.py" line="96"/>
+        <source>Die Kamera ‚{previous}‘ ist nicht mehr verfügbar – Ihr Bild kommt jetzt von ‚{now}‘.</source>
+        <translation>The camera ‘{previous}’ is no longer available – your picture now comes from ‘{now}’.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/media/devices.py" line="98"/>
+        <source>Der Lautsprecher ‚{now}‘ ist wieder da – der Ton läuft wieder über ihn.</source>
+        <translation>The speaker ‘{now}’ is back – sound plays through it again.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/media/devices.py" line="100"/>
+        <source>Das Mikrofon ‚{now}‘ ist wieder da – Ihre Stimme kommt wieder von ihm.</source>
+        <translation>The microphone ‘{now}’ is back – your voice comes from it again.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/media/devices.py" line="102"/>
+        <source>Die Kamera ‚{now}‘ ist wieder da – Ihr Bild kommt wieder von ihr.</source>
+        <translation>The camera ‘{now}’ is back – your picture comes from it again.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/media/devices.py" line="118"/>
         <source>Testbild (keine Kamera)</source>
         <translation>Test picture (no camera)</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/devices.py" line="73"/>
+        <location filename="../../advisor_app/media/devices.py" line="125"/>
         <source>Testton (kein Mikrofon)</source>
         <translation>Test tone (no microphone)</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/devices.py" line="80"/>
+        <location filename="../../advisor_app/media/devices.py" line="132"/>
         <source>Stumm (kein Lautsprecher)</source>
         <translation>Silent (no speaker)</translation>
     </message>
