@@ -20,6 +20,7 @@ from advisor_app.headless import AdvisorEvents, HeadlessAdvisor
 from advisor_app.media import AdvisorPeer
 from advisor_app.media.capture import AudioInput, AudioOutput, VideoInput
 from advisor_app.media.devices import DeviceSelection
+from advisor_app.media.voice_processing import VoiceProcessor
 from advisor_app.net.rest import RestClient, ServerError
 from live_protocol import messages as m
 from live_protocol.states import ConnectionMode
@@ -56,14 +57,18 @@ class ConsoleController(QObject, AdvisorEvents):
 
     def __init__(self, rest: RestClient, advisor: dict[str, Any],
                  devices: DeviceSelection | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, voice_processing: bool = True) -> None:
         super().__init__(parent)
         self.rest = rest
         self.advisor = advisor
         devices = devices or DeviceSelection()
         self.camera = VideoInput(devices.camera, parent=self)
-        self.microphone = AudioInput(devices.microphone, parent=self)
+        # Echo cancellation needs the speaker's signal: what it plays is the far end.
+        self.voice_processor = VoiceProcessor(enabled=voice_processing)
+        self.microphone = AudioInput(devices.microphone, parent=self,
+                                     processor=self.voice_processor)
         self.speaker = AudioOutput(devices.speaker, parent=self)
+        self.speaker.played.append(self.voice_processor.played)
         self.camera.frameReady.connect(self._own_frame)
         self.camera.failed.connect(self.problem)
         self.microphone.failed.connect(self.problem)
@@ -155,6 +160,11 @@ class ConsoleController(QObject, AdvisorEvents):
         if self.engine.peer is not None:
             self.engine.peer.set_camera_enabled(enabled)
         self._update_devices()
+
+    def set_voice_processing(self, enabled: bool) -> None:
+        """Echo cancellation, noise suppression and gain control on the microphone (on by
+        default; an advisor with a headset may switch it off). Takes effect at once."""
+        self.voice_processor.enabled = enabled
 
     def set_previewing(self, previewing: bool) -> None:
         """Keep the devices open for the settings dialog (preview, level, test tone)."""

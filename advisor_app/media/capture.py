@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import av
 from av.video.reformatter import VideoReformatter
@@ -46,6 +47,7 @@ from advisor_app.media.local import FrameFanOut
 from advisor_app.media.received import SlidingRms
 from advisor_app.media.switch import black_like
 from advisor_app.media.synthetic import draw_frame, tone_pcm
+from advisor_app.media.voice_processing import VoiceProcessor
 
 log = logging.getLogger(__name__)
 
@@ -186,15 +188,31 @@ class VideoInput(QObject):
         self.frameReady.emit(frame)
 
 
+SyntheticSound = Callable[[int, int], bytes]  # (first sample, count) → PCM
+
+
+def tone_sound(first: int, count: int) -> bytes:
+    return tone_pcm(first, count, sample_rate=AUDIO_RATE)
+
+
 class AudioInput(QObject):
-    """A microphone (or the test tone) as 20 ms frames, with a live level (0–1)."""
+    """A microphone (or the synthetic sound, the test tone unless told otherwise) as
+    20 ms frames, with a live level (0–1).
+
+    With a :class:`VoiceProcessor`, the microphone is processed (echo, noise, gain)
+    before the level meter and the outgoing tracks see it.
+    """
 
     levelChanged = Signal(float)
     failed = Signal(str)
 
-    def __init__(self, device: str = SYNTHETIC, parent: QObject | None = None) -> None:
+    def __init__(self, device: str = SYNTHETIC, parent: QObject | None = None,
+                 processor: VoiceProcessor | None = None,
+                 synthetic: SyntheticSound = tone_sound) -> None:
         super().__init__(parent)
         self.device = device
+        self.processor = processor
+        self._synthetic = synthetic
         self.fanout = FrameFanOut("audio")
         self.level = 0.0
         self.frames = 0
@@ -256,14 +274,16 @@ class AudioInput(QObject):
             self._feed(bytes(self._io.readAll().data()))
 
     def _generate(self) -> None:
-        """The test tone, paced by the clock (timers run late, samples must not)."""
+        """The synthetic sound, paced by the clock (timers run late, samples must not)."""
         due = int((time.monotonic() - self._tone_started) * AUDIO_RATE)
         count = due - self._tone_samples
         if count > 0:
-            self._feed(tone_pcm(self._tone_samples, count, sample_rate=AUDIO_RATE))
+            self._feed(self._synthetic(self._tone_samples, count))
             self._tone_samples = due
 
     def _feed(self, pcm: bytes) -> None:
+        if self.processor is not None:
+            pcm = self.processor.process(pcm)
         frames = self._chunker.feed(pcm)
         for frame in frames:
             self.frames += 1
@@ -277,12 +297,15 @@ class AudioOutput(QObject):
     """Plays the customer's voice on a speaker; without one, only measures it.
 
     At most :data:`SPEAKER_BUFFER_SECONDS` wait in the device: when it is full, a
-    frame is dropped rather than letting the delay grow.
+    frame is dropped rather than letting the delay grow. Every listener in
+    :attr:`played` gets the PCM at the moment it is written to the device (or, without
+    one, when it would be): the echo canceller's far end. Dropped frames are not played.
     """
 
     def __init__(self, device: str = SYNTHETIC, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.device = device
+        self.played: list[Callable[[bytes], None]] = []
         self.level = 0.0
         self.samples_played = 0
         self.samples_dropped = 0
@@ -357,11 +380,11 @@ class AudioOutput(QObject):
         pcm = self._writer.convert(frame)
         samples = len(pcm) // 2
         self.level = self._rms.add(frame)
-        if self._io is None or self._sink is None:
-            self.samples_played += samples
-            return
-        if self._sink.bytesFree() < len(pcm):
-            self.samples_dropped += samples
-            return
-        self._io.write(pcm)
+        if self._io is not None and self._sink is not None:
+            if self._sink.bytesFree() < len(pcm):
+                self.samples_dropped += samples
+                return
+            self._io.write(pcm)
         self.samples_played += samples
+        for listener in self.played:
+            listener(pcm)
