@@ -35,6 +35,8 @@ _BLOCK_BYTES = BLOCK * 2
 class EchoCanceller(Protocol):
     """What the processor needs of a native implementation (10 ms int16 blocks)."""
 
+    name: str
+
     def far_end(self, block: np.ndarray) -> None: ...
 
     def near_end(self, block: np.ndarray) -> np.ndarray: ...
@@ -98,8 +100,10 @@ class DelayEstimator:
 
     def _decimate(self, block: np.ndarray) -> np.ndarray:
         samples = block.astype(np.float64)
-        return samples[: len(samples) // self.DECIMATE * self.DECIMATE].reshape(
-            -1, self.DECIMATE).mean(axis=1)
+        groups = samples[: len(samples) // self.DECIMATE * self.DECIMATE].reshape(
+            -1, self.DECIMATE)
+        decimated: np.ndarray = groups.mean(axis=1)
+        return decimated
 
     def _write(self, buffer: np.ndarray, at: int, samples: np.ndarray) -> None:
         index = np.arange(at, at + len(samples)) % len(buffer)
@@ -187,8 +191,8 @@ class VoiceProcessor:
                 self.canceller.far_end(block)
 
     def process(self, pcm: bytes) -> bytes:
-        """The microphone's PCM, processed; the same length comes back (a remainder of
-        less than 10 ms waits for the next call, so the output lags by at most that)."""
+        """The microphone's PCM, processed, in whole 10 ms blocks (a remainder waits for
+        the next call, so the output lags by less than 10 ms)."""
         self._near.extend(pcm)
         out = bytearray()
         while len(self._near) >= _BLOCK_BYTES:

@@ -27,12 +27,12 @@
 <context>
     <name>AudioInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="232"/>
+        <location filename="../../advisor_app/media/capture.py" line="250"/>
         <source>Das Mikrofon lässt sich nicht öffnen.</source>
         <translation>The microphone cannot be opened.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="235"/>
+        <location filename="../../advisor_app/media/capture.py" line="253"/>
         <source>Das gewählte Mikrofon ist nicht angeschlossen.</source>
         <translation>The chosen microphone is not connected.</translation>
     </message>
@@ -261,17 +261,17 @@
 <context>
     <name>MessagesView</name>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="49"/>
+        <location filename="../../advisor_app/ui/messages.py" line="56"/>
         <source>Erledigt</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="89"/>
+        <location filename="../../advisor_app/ui/messages.py" line="101"/>
         <source>Keine Nachricht ausgewählt</source>
         <translation>No message selected</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="93"/>
+        <location filename="../../advisor_app/ui/messages.py" line="105"/>
         <source>{name} – Rückruf unter {phone}</source>
         <translation>{name} – call back on {phone}</translation>
     </message>
@@ -279,88 +279,88 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="51"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="52"/>
         <source>RTT {rtt} · empfangen {down:.0f} kbit/s · gesendet {up:.0f} kbit/s · Verlust {loss:.1f} % · {fps:.0f} Bilder/s</source>
         <translation>RTT {rtt} · received {down:.0f} kbit/s · sent {up:.0f} kbit/s · loss {loss:.1f} % · {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="96"/>
-        <location filename="../../advisor_app/ui/session_view.py" line="237"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="111"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="252"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="97"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="112"/>
         <source>Ihre Kamera</source>
         <translation>Your camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="121"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="136"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="123"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="138"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="127"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="142"/>
         <source>Stumm</source>
         <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="132"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="147"/>
         <source>Kamera aus</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="135"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="150"/>
         <source>Gespräch beenden</source>
         <translation>End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="141"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="156"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="142"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="157"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="143"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="158"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="144"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="159"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="174"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="189"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="180"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="195"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="233"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="248"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="235"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="250"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="246"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="261"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
     </message>
@@ -368,77 +368,87 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="50"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="54"/>
         <source>Einstellungen</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="59"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="63"/>
         <source>Keine Vorschau</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="63"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="67"/>
         <source>Testton abspielen</source>
         <translation>Play test sound</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="70"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="73"/>
+        <source>Echo- und Rauschunterdrückung</source>
+        <translation>Echo and noise suppression</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="77"/>
+        <source>Entfernt das Echo Ihres Lautsprechers und Hintergrundgeräusche aus dem Mikrofon und gleicht die Lautstärke an. Nur mit Headset abschalten.</source>
+        <translation>Removes your speaker&apos;s echo and background noise from the microphone and evens out its volume. Switch it off only with a headset.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="82"/>
         <source>Wie das System</source>
         <translation>As the system</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="75"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="87"/>
         <source>Eine andere Sprache gilt ab dem nächsten Start der Konsole.</source>
         <translation>A different language applies from the next start of the console.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="79"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="91"/>
         <source>Kamera</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="81"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="93"/>
         <source>Mikrofon</source>
         <translation>Microphone</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="82"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="94"/>
         <source>Pegel</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="86"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="100"/>
         <source>Lautsprecher</source>
         <translation>Speaker</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="88"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="102"/>
         <source>Sprache</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="92"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="106"/>
         <source>Übernehmen</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="95"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="109"/>
         <source>Abbrechen</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="101"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="115"/>
         <source>Geräte und Sprache</source>
         <translation>Devices and language</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="126"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="140"/>
         <source>Sie sollten jetzt einen Klang hören.</source>
         <translation>You should hear a sound now.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="127"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="141"/>
         <source>Kein Lautsprecher gefunden – der Testton kann nicht abgespielt werden.</source>
         <translation>No speaker found – the test sound cannot be played.</translation>
     </message>
@@ -500,142 +510,142 @@
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="26"/>
+        <location filename="../../advisor_app/ui/texts.py" line="27"/>
         <source>gebucht</source>
         <translation>booked</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="27"/>
+        <location filename="../../advisor_app/ui/texts.py" line="28"/>
         <source>wartet</source>
         <translation>waiting</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="28"/>
+        <location filename="../../advisor_app/ui/texts.py" line="29"/>
         <source>im Gespräch</source>
         <translation>in session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="29"/>
+        <location filename="../../advisor_app/ui/texts.py" line="30"/>
         <source>erledigt</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="30"/>
+        <location filename="../../advisor_app/ui/texts.py" line="31"/>
         <source>verpasst</source>
         <translation>missed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="31"/>
+        <location filename="../../advisor_app/ui/texts.py" line="32"/>
         <source>abgesagt</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="44"/>
+        <location filename="../../advisor_app/ui/texts.py" line="45"/>
         <source>Benutzername oder Passwort ist falsch. Bitte prüfen Sie Ihre Eingabe.</source>
         <translation>The user name or password is wrong. Please check what you typed.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="47"/>
+        <location filename="../../advisor_app/ui/texts.py" line="48"/>
         <source>Der Server ist nicht erreichbar. Bitte prüfen Sie die Adresse und Ihre Netzwerkverbindung.</source>
         <translation>The server cannot be reached. Please check the address and your network connection.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="55"/>
+        <location filename="../../advisor_app/ui/texts.py" line="56"/>
         <source>Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in einer Minute erneut.</source>
         <translation>Too many failed sign-ins. Please try again in one minute.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="58"/>
+        <location filename="../../advisor_app/ui/texts.py" line="59"/>
         <source>Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in {minutes} Minuten erneut.</source>
         <translation>Too many failed sign-ins. Please try again in {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="61"/>
+        <location filename="../../advisor_app/ui/texts.py" line="62"/>
         <source>Die Anmeldung ist fehlgeschlagen: {message}</source>
         <translation>Signing in failed: {message}</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="83"/>
+        <location filename="../../advisor_app/ui/texts.py" line="84"/>
         <source>Bitte geben Sie die Adresse des Servers ein.</source>
         <translation>Please enter the server&apos;s address.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="85"/>
+        <location filename="../../advisor_app/ui/texts.py" line="86"/>
         <source>Die Serveradresse muss mit http:// oder https:// beginnen.</source>
         <translation>The server address must start with http:// or https://.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="88"/>
+        <location filename="../../advisor_app/ui/texts.py" line="89"/>
         <source>Ein entfernter Server muss mit https:// erreicht werden: Ihr Passwort und die Daten der Kunden dürfen nicht unverschlüsselt übertragen werden.</source>
         <translation>A remote server must be reached with https://: your password and the customers&apos; data must not travel unencrypted.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="92"/>
+        <location filename="../../advisor_app/ui/texts.py" line="93"/>
         <source>Bitte geben Sie Ihren Benutzernamen ein.</source>
         <translation>Please enter your user name.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="94"/>
+        <location filename="../../advisor_app/ui/texts.py" line="95"/>
         <source>Bitte geben Sie Ihr Passwort ein.</source>
         <translation>Please enter your password.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="101"/>
+        <location filename="../../advisor_app/ui/texts.py" line="102"/>
         <source>Textgespräch: Der Kunde überträgt weder Bild noch Ton.</source>
         <translation>Text session: the customer sends neither picture nor sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="104"/>
+        <location filename="../../advisor_app/ui/texts.py" line="105"/>
         <source>Der Kunde wählt gerade die Verbindung.</source>
         <translation>The customer is choosing the connection.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="107"/>
+        <location filename="../../advisor_app/ui/texts.py" line="108"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="109"/>
+        <location filename="../../advisor_app/ui/texts.py" line="110"/>
         <source>Der Kunde möchte Sie nicht sehen.</source>
         <translation>The customer does not want to see you.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="111"/>
+        <location filename="../../advisor_app/ui/texts.py" line="112"/>
         <source>Bild und Ton in beide Richtungen.</source>
         <translation>Picture and sound both ways.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="132"/>
+        <location filename="../../advisor_app/ui/texts.py" line="133"/>
         <source>Mo</source>
         <translation>Mon</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="133"/>
+        <location filename="../../advisor_app/ui/texts.py" line="134"/>
         <source>Di</source>
         <translation>Tue</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="134"/>
+        <location filename="../../advisor_app/ui/texts.py" line="135"/>
         <source>Mi</source>
         <translation>Wed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="135"/>
+        <location filename="../../advisor_app/ui/texts.py" line="136"/>
         <source>Do</source>
         <translation>Thu</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="136"/>
+        <location filename="../../advisor_app/ui/texts.py" line="137"/>
         <source>Fr</source>
         <translation>Fri</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="137"/>
+        <location filename="../../advisor_app/ui/texts.py" line="138"/>
         <source>Sa</source>
         <translation>Sat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="138"/>
+        <location filename="../../advisor_app/ui/texts.py" line="139"/>
         <source>So</source>
         <translation>Sun</translation>
     </message>
@@ -643,12 +653,12 @@
 <context>
     <name>VideoInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="138"/>
+        <location filename="../../advisor_app/media/capture.py" line="140"/>
         <source>Die gewählte Kamera ist nicht angeschlossen.</source>
         <translation>The chosen camera is not connected.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="160"/>
+        <location filename="../../advisor_app/media/capture.py" line="162"/>
         <source>Die Kamera meldet einen Fehler: {text}</source>
         <translation>The camera reports an error: {text}</translation>
     </message>
@@ -656,12 +666,12 @@
 <context>
     <name>WaitingAlert</name>
     <message>
-        <location filename="../../advisor_app/ui/alerts.py" line="69"/>
+        <location filename="../../advisor_app/ui/alerts.py" line="82"/>
         <source>Kunde wartet</source>
         <translation>Customer waiting</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/alerts.py" line="70"/>
+        <location filename="../../advisor_app/ui/alerts.py" line="83"/>
         <source>{name} wartet auf Sie.</source>
         <translation>{name} is waiting for you.</translation>
     </message>
