@@ -200,7 +200,10 @@ class AudioInput(QObject):
     20 ms frames, with a live level (0–1).
 
     With a :class:`VoiceProcessor`, the microphone is processed (echo, noise, gain)
-    before the level meter and the outgoing tracks see it.
+    before the level meter and the outgoing tracks see it. The test tone is not: no room
+    carries the speaker into it, and the noise suppression would fade a steady tone out.
+    A ``synthetic`` sound given here stands in for a microphone (a simulated room) and
+    is processed like one.
     """
 
     levelChanged = Signal(float)
@@ -208,11 +211,12 @@ class AudioInput(QObject):
 
     def __init__(self, device: str = SYNTHETIC, parent: QObject | None = None,
                  processor: VoiceProcessor | None = None,
-                 synthetic: SyntheticSound = tone_sound) -> None:
+                 synthetic: SyntheticSound | None = None) -> None:
         super().__init__(parent)
         self.device = device
         self.processor = processor
-        self._synthetic = synthetic
+        self._synthetic = synthetic or tone_sound
+        self._process_synthetic = synthetic is not None
         self.fanout = FrameFanOut("audio")
         self.level = 0.0
         self.frames = 0
@@ -278,11 +282,11 @@ class AudioInput(QObject):
         due = int((time.monotonic() - self._tone_started) * AUDIO_RATE)
         count = due - self._tone_samples
         if count > 0:
-            self._feed(self._synthetic(self._tone_samples, count))
+            self._feed(self._synthetic(self._tone_samples, count), self._process_synthetic)
             self._tone_samples = due
 
-    def _feed(self, pcm: bytes) -> None:
-        if self.processor is not None:
+    def _feed(self, pcm: bytes, process: bool = True) -> None:
+        if process and self.processor is not None:
             pcm = self.processor.process(pcm)
         frames = self._chunker.feed(pcm)
         for frame in frames:

@@ -72,11 +72,11 @@ class SettingsDialog(QDialog):
         self.initial_voice_processing = voice_processing
         self.voice_processing = QCheckBox(self.tr("Echo- und Rauschunterdrückung"))
         self.voice_processing.setChecked(voice_processing)
-        self.voice_processing.toggled.connect(self.voiceProcessingChanged)
-        self.voice_processing_note = plain_label(self.tr(
+        self.voice_processing.setToolTip(self.tr(
             "Entfernt das Echo Ihres Lautsprechers und Hintergrundgeräusche aus dem Mikrofon "
-            "und gleicht die Lautstärke an. Nur mit Headset abschalten."), "hint")
-        self.voice_processing_note.setWordWrap(True)
+            "und gleicht die Lautstärke an."))
+        self.voice_processing.toggled.connect(self.voiceProcessingChanged)
+        self.voice_processing_note = plain_label(self.tr("Nur mit Headset abschalten."), "hint")
 
         self.language = QComboBox()
         self.language.addItem(self.tr("Wie das System"), "")
@@ -139,6 +139,8 @@ class SettingsDialog(QDialog):
         self.sound_note.setText(
             self.tr("Sie sollten jetzt einen Klang hören.") if played
             else self.tr("Kein Lautsprecher gefunden – der Testton kann nicht abgespielt werden."))
+        # The wrapped note may need another line: grow rather than squeeze the preview.
+        self.adjustSize()
 
     def _changed(self, *_: Any) -> None:
         self.devicesChanged.emit(self.selection())

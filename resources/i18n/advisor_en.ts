@@ -388,9 +388,14 @@
         <translation>Echo and noise suppression</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="77"/>
-        <source>Entfernt das Echo Ihres Lautsprechers und Hintergrundgeräusche aus dem Mikrofon und gleicht die Lautstärke an. Nur mit Headset abschalten.</source>
-        <translation>Removes your speaker&apos;s echo and background noise from the microphone and evens out its volume. Switch it off only with a headset.</translation>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="76"/>
+        <source>Entfernt das Echo Ihres Lautsprechers und Hintergrundgeräusche aus dem Mikrofon und gleicht die Lautstärke an.</source>
+        <translation>Removes your speaker&apos;s echo and background noise from the microphone and evens out its volume.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="79"/>
+        <source>Nur mit Headset abschalten.</source>
+        <translation>Switch off only with a headset.</translation>
     </message>
     <message>
         <location filename="../../advisor_app/ui/settings_dialog.py" line="82"/>
