@@ -131,7 +131,8 @@ class Console(QObject):
         from advisor_app.ui.main_window import MainWindow
 
         self.dialog.hide()
-        controller = ConsoleController(rest, advisor, chosen_devices(self.settings), self)
+        controller = ConsoleController(rest, advisor, chosen_devices(self.settings), self,
+                                       voice_processing=self.settings.voice_processing)
         window = MainWindow(str(advisor.get("display_name", "")))
         geometry = self.settings.geometry("main")
         if geometry is not None:
@@ -216,11 +217,12 @@ class Console(QObject):
             return
         dialog = SettingsDialog(devices.cameras(), devices.microphones(), devices.speakers(),
                                 chosen_devices(self.settings), self.settings.language_choice,
-                                self.window)
+                                controller.voice_processor.enabled, self.window)
         self.settings_dialog = dialog
         controller.camera.frameReady.connect(dialog.show_frame)
         controller.microphone.levelChanged.connect(dialog.show_level)
         dialog.devicesChanged.connect(controller.use_devices)
+        dialog.voiceProcessingChanged.connect(controller.set_voice_processing)
 
         def lists_changed() -> None:
             watched = controller.watch.lists
@@ -239,11 +241,13 @@ class Console(QObject):
                 for kind in ("camera", "microphone", "speaker"):
                     self.settings.set_device(kind, getattr(chosen, kind))
                 self.settings.language = dialog.language_choice()
+                self.settings.voice_processing = dialog.voice_processing.isChecked()
                 if self.alert is not None:
                     self.alert.use_speaker(chosen.speaker)
                 self.settings.sync()
             else:
                 controller.use_devices(dialog.initial)
+                controller.set_voice_processing(dialog.initial_voice_processing)
             controller.set_previewing(False)
             self.settings_dialog = None
 

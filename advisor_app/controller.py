@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +33,7 @@ from advisor_app.media.voice_activity import (
     measure_frame,
     microphone_notice,
 )
+from advisor_app.media.voice_processing import VoiceProcessor
 from advisor_app.net.rest import RestClient, ServerError
 from live_protocol import messages as m
 from live_protocol.states import ConnectionMode
@@ -71,15 +73,19 @@ class ConsoleController(QObject, AdvisorEvents):
 
     def __init__(self, rest: RestClient, advisor: dict[str, Any],
                  devices: DeviceSelection | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, voice_processing: bool = True) -> None:
         super().__init__(parent)
         self.rest = rest
         self.advisor = advisor
         self.watch = DeviceWatch(self)
         self.chosen = devices or DeviceSelection()
         self.camera = VideoInput(self.chosen.camera, parent=self)
-        self.microphone = AudioInput(self.chosen.microphone, parent=self)
+        # Echo cancellation needs the speaker's signal: what it plays is the far end.
+        self.voice_processor = VoiceProcessor(enabled=voice_processing)
+        self.microphone = AudioInput(self.chosen.microphone, parent=self,
+                                     processor=self.voice_processor)
         self.speaker = AudioOutput(self.chosen.speaker, parent=self)
+        self.speaker.played.append(self.voice_processor.played)
         self.watch.changed.connect(self._devices_changed)
         self.camera.frameReady.connect(self._own_frame)
         self.camera.failed.connect(self.problem)
@@ -89,6 +95,7 @@ class ConsoleController(QObject, AdvisorEvents):
         # talking into it can be noticed.
         self.microphone_watch = MicrophoneWatch()
         self.microphone_notice: MicrophoneNotice | None = None
+        self._raw_clipped_heard = 0
         self.microphone.fanout.listeners.append(self._hear_microphone)
         self.engine = HeadlessAdvisor(rest.server_url, advisor.get("username", ""), "",
                                       rest=rest,
@@ -178,6 +185,11 @@ class ConsoleController(QObject, AdvisorEvents):
         if self.engine.peer is not None:
             self.engine.peer.set_camera_enabled(enabled)
         self._update_devices()
+
+    def set_voice_processing(self, enabled: bool) -> None:
+        """Echo cancellation, noise suppression and gain control on the microphone (on by
+        default; an advisor with a headset may switch it off). Takes effect at once."""
+        self.voice_processor.enabled = enabled
 
     def set_previewing(self, previewing: bool) -> None:
         """Keep the devices open for the settings dialog (preview, level, test tone)."""
@@ -298,7 +310,11 @@ class ConsoleController(QObject, AdvisorEvents):
             self.ownVideoFrame.emit(None)
 
     def _hear_microphone(self, frame: Any) -> None:
-        self.microphone_watch.hear(measure_frame(frame))
+        # Speech and silence are judged on what is sent (the echo removed); clipping on
+        # the samples before processing, where it happened.
+        clipped = self.microphone.raw_clipped - self._raw_clipped_heard
+        self._raw_clipped_heard = self.microphone.raw_clipped
+        self.microphone_watch.hear(replace(measure_frame(frame), clipped=clipped))
         self._update_microphone_notice()
 
     def _update_microphone_notice(self) -> None:

@@ -1,8 +1,8 @@
 """The console's one settings object: QSettings under organisation "Videoberatung".
 
 The server URL, the user name, the language, the chosen camera, microphone and
-speaker, and the window geometry are kept here; the password lives in the system
-keyring (:mod:`advisor_app.credentials`), never here.
+speaker, whether the microphone is processed, and the window geometry are kept here;
+the password lives in the system keyring (:mod:`advisor_app.credentials`), never here.
 """
 
 from __future__ import annotations
@@ -64,6 +64,16 @@ class ConsoleSettings:
         """What the advisor chose: ``de``, ``en`` or empty (follow the system)."""
         chosen = self._text("ui/language")
         return chosen if chosen in LANGUAGES else ""
+
+    @property
+    def voice_processing(self) -> bool:
+        """Echo cancellation, noise suppression and gain control on the microphone;
+        on unless the advisor switched it off."""
+        return self._text("devices/voice_processing", "true") != "false"
+
+    @voice_processing.setter
+    def voice_processing(self, value: bool) -> None:
+        self._store.setValue("devices/voice_processing", "true" if value else "false")
 
     def device(self, kind: str) -> str:
         """The saved device of ``kind`` (camera, microphone, speaker); empty if none."""

@@ -47,6 +47,8 @@ from advisor_app.media.local import FrameFanOut
 from advisor_app.media.received import SlidingRms
 from advisor_app.media.switch import black_like
 from advisor_app.media.synthetic import draw_frame, tone_pcm
+from advisor_app.media.voice_activity import count_clipped
+from advisor_app.media.voice_processing import VoiceProcessor
 
 log = logging.getLogger(__name__)
 
@@ -187,20 +189,38 @@ class VideoInput(QObject):
         self.frameReady.emit(frame)
 
 
-class AudioInput(QObject):
-    """A microphone (or the test tone) as 20 ms frames, with a live level (0–1).
+SyntheticSound = Callable[[int, int], bytes]  # (first sample, count) → PCM
 
-    ``synthetic_sound(first_sample, count)`` is what the synthetic source plays (mono
-    s16 at 48 kHz): the test tone, or another of :mod:`advisor_app.media.synthetic`'s
-    sounds for a test that needs speech, silence or clipping.
+
+def tone_sound(first: int, count: int) -> bytes:
+    return tone_pcm(first, count, sample_rate=AUDIO_RATE)
+
+
+class AudioInput(QObject):
+    """A microphone (or the synthetic sound, the test tone unless told otherwise) as
+    20 ms frames, with a live level (0–1).
+
+    With a :class:`VoiceProcessor`, the microphone is processed (echo, noise, gain)
+    before the level meter and the outgoing tracks see it. The test tone is not: no room
+    carries the speaker into it, and the noise suppression would fade a steady tone out.
+    Any other synthetic sound (``synthetic`` here, or set as :attr:`synthetic_sound`
+    later: speech, silence, a clipped signal, a simulated room) stands in for a
+    microphone and is processed like one. :attr:`raw_clipped` counts the samples at full
+    scale *before* processing: clipping happens at the converter, and gain control would
+    hide it.
     """
 
     levelChanged = Signal(float)
     failed = Signal(str)
 
-    def __init__(self, device: str = SYNTHETIC, parent: QObject | None = None) -> None:
+    def __init__(self, device: str = SYNTHETIC, parent: QObject | None = None,
+                 processor: VoiceProcessor | None = None,
+                 synthetic: SyntheticSound | None = None) -> None:
         super().__init__(parent)
         self.device = device
+        self.processor = processor
+        self.synthetic_sound: SyntheticSound = synthetic or tone_sound
+        self.raw_clipped = 0
         self.fanout = FrameFanOut("audio")
         self.level = 0.0
         self.frames = 0
@@ -213,7 +233,6 @@ class AudioInput(QObject):
         self._timer.timeout.connect(self._generate)
         self._tone_started = 0.0
         self._tone_samples = 0
-        self.synthetic_sound: Callable[[int, int], bytes] = tone_pcm
         self.running = False
 
     def use_device(self, device: str) -> None:
@@ -263,14 +282,18 @@ class AudioInput(QObject):
             self._feed(bytes(self._io.readAll().data()))
 
     def _generate(self) -> None:
-        """The test tone, paced by the clock (timers run late, samples must not)."""
+        """The synthetic sound, paced by the clock (timers run late, samples must not)."""
         due = int((time.monotonic() - self._tone_started) * AUDIO_RATE)
         count = due - self._tone_samples
         if count > 0:
-            self._feed(self.synthetic_sound(self._tone_samples, count))
+            self._feed(self.synthetic_sound(self._tone_samples, count),
+                       process=self.synthetic_sound is not tone_sound)
             self._tone_samples = due
 
-    def _feed(self, pcm: bytes) -> None:
+    def _feed(self, pcm: bytes, process: bool = True) -> None:
+        self.raw_clipped += count_clipped(pcm)
+        if process and self.processor is not None:
+            pcm = self.processor.process(pcm)
         frames = self._chunker.feed(pcm)
         for frame in frames:
             self.frames += 1
@@ -284,12 +307,15 @@ class AudioOutput(QObject):
     """Plays the customer's voice on a speaker; without one, only measures it.
 
     At most :data:`SPEAKER_BUFFER_SECONDS` wait in the device: when it is full, a
-    frame is dropped rather than letting the delay grow.
+    frame is dropped rather than letting the delay grow. Every listener in
+    :attr:`played` gets the PCM at the moment it is written to the device (or, without
+    one, when it would be): the echo canceller's far end. Dropped frames are not played.
     """
 
     def __init__(self, device: str = SYNTHETIC, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.device = device
+        self.played: list[Callable[[bytes], None]] = []
         self.level = 0.0
         self.samples_played = 0
         self.samples_dropped = 0
@@ -364,11 +390,11 @@ class AudioOutput(QObject):
         pcm = self._writer.convert(frame)
         samples = len(pcm) // 2
         self.level = self._rms.add(frame)
-        if self._io is None or self._sink is None:
-            self.samples_played += samples
-            return
-        if self._sink.bytesFree() < len(pcm):
-            self.samples_dropped += samples
-            return
-        self._io.write(pcm)
+        if self._io is not None and self._sink is not None:
+            if self._sink.bytesFree() < len(pcm):
+                self.samples_dropped += samples
+                return
+            self._io.write(pcm)
         self.samples_played += samples
+        for listener in self.played:
+            listener(pcm)

@@ -53,10 +53,22 @@ def measure_pcm(pcm: bytes, sample_rate: int, *, clip_at: float = 0.99) -> Frame
     squares = sum(map(operator.mul, values, values))
     highest, lowest = max(values), min(values)
     peak = max(highest, -lowest) / S16_FULL_SCALE
-    limit = clip_at * S16_FULL_SCALE
-    clipped = sum(1 for v in values if abs(v) >= limit) if peak >= clip_at else 0
+    clipped = _clipped(values, clip_at) if peak >= clip_at else 0
     return FrameLevel(rms=math.sqrt(squares / count) / S16_FULL_SCALE, peak=peak,
                       samples=count, clipped=clipped, seconds=count / sample_rate)
+
+
+def count_clipped(pcm: bytes, *, clip_at: float = 0.99) -> int:
+    """How many mono s16 samples reach ``clip_at`` of full scale (cheap when none do)."""
+    values = array.array("h", pcm[: len(pcm) // 2 * 2])
+    if not values or max(max(values), -min(values)) < clip_at * S16_FULL_SCALE:
+        return 0
+    return _clipped(values, clip_at)
+
+
+def _clipped(values: array.array[int], clip_at: float) -> int:
+    limit = clip_at * S16_FULL_SCALE
+    return sum(1 for v in values if abs(v) >= limit)
 
 
 def measure_frame(frame: av.AudioFrame) -> FrameLevel:

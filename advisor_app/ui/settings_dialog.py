@@ -1,5 +1,6 @@
 """Settings: camera, microphone and speaker (with a live preview, a level meter and a
-test sound) and the console's language.
+test sound), the microphone's processing (echo and noise suppression) and the console's
+language.
 
 The dialog only shows and emits intent; the console switches the devices it really
 uses while the dialog is open, so the preview is what the customer will see.
@@ -12,6 +13,7 @@ from typing import Any
 import av
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -48,10 +50,12 @@ def _combo(choices: list[DeviceChoice], selected: str) -> QComboBox:
 class SettingsDialog(QDialog):
     devicesChanged = Signal(object)  # DeviceSelection, while the dialog is open
     testSoundRequested = Signal(str)  # speaker id
+    voiceProcessingChanged = Signal(bool)  # while the dialog is open
 
     def __init__(self, cameras: list[DeviceChoice], microphones: list[DeviceChoice],
                  speakers: list[DeviceChoice], selection: DeviceSelection,
-                 language_choice: str, parent: QWidget | None = None) -> None:
+                 language_choice: str, voice_processing: bool = True,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settings")
         self.setWindowTitle(self.tr("Einstellungen"))
@@ -72,6 +76,14 @@ class SettingsDialog(QDialog):
             lambda: self.testSoundRequested.emit(str(self.speaker.currentData())))
         self.sound_note = plain_label("", "hint")
         self.sound_note.setWordWrap(True)
+        self.initial_voice_processing = voice_processing
+        self.voice_processing = QCheckBox(self.tr("Echo- und Rauschunterdrückung"))
+        self.voice_processing.setChecked(voice_processing)
+        self.voice_processing.setToolTip(self.tr(
+            "Entfernt das Echo Ihres Lautsprechers und Hintergrundgeräusche aus dem Mikrofon "
+            "und gleicht die Lautstärke an."))
+        self.voice_processing.toggled.connect(self.voiceProcessingChanged)
+        self.voice_processing_note = plain_label(self.tr("Nur mit Headset abschalten."), "hint")
 
         self.language = QComboBox()
         self.language.addItem(self.tr("Wie das System"), "")
@@ -87,6 +99,8 @@ class SettingsDialog(QDialog):
         form.addRow("", self.preview)
         form.addRow(self.tr("Mikrofon"), self.microphone)
         form.addRow(self.tr("Pegel"), self.level)
+        form.addRow("", self.voice_processing)
+        form.addRow("", self.voice_processing_note)
         speaker_row = QHBoxLayout()
         speaker_row.addWidget(self.speaker, 1)
         speaker_row.addWidget(self.test_sound_button)
@@ -139,6 +153,8 @@ class SettingsDialog(QDialog):
         self.sound_note.setText(
             self.tr("Sie sollten jetzt einen Klang hören.") if played
             else self.tr("Kein Lautsprecher gefunden – der Testton kann nicht abgespielt werden."))
+        # The wrapped note may need another line: grow rather than squeeze the preview.
+        self.adjustSize()
 
     def _changed(self, *_: Any) -> None:
         self.devicesChanged.emit(self.selection())

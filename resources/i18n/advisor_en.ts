@@ -27,12 +27,12 @@
 <context>
     <name>AudioInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="239"/>
+        <location filename="../../advisor_app/media/capture.py" line="258"/>
         <source>Das Mikrofon lässt sich nicht öffnen.</source>
         <translation>The microphone cannot be opened.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="242"/>
+        <location filename="../../advisor_app/media/capture.py" line="261"/>
         <source>Das gewählte Mikrofon ist nicht angeschlossen.</source>
         <translation>The chosen microphone is not connected.</translation>
     </message>
@@ -368,77 +368,92 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="57"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="61"/>
         <source>Einstellungen</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="66"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="70"/>
         <source>Keine Vorschau</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="70"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="74"/>
         <source>Testton abspielen</source>
         <translation>Play test sound</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="77"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="80"/>
+        <source>Echo- und Rauschunterdrückung</source>
+        <translation>Echo and noise suppression</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="83"/>
+        <source>Entfernt das Echo Ihres Lautsprechers und Hintergrundgeräusche aus dem Mikrofon und gleicht die Lautstärke an.</source>
+        <translation>Removes your speaker&apos;s echo and background noise from the microphone and evens out its volume.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="86"/>
+        <source>Nur mit Headset abschalten.</source>
+        <translation>Switch off only with a headset.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="89"/>
         <source>Wie das System</source>
         <translation>As the system</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="82"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="94"/>
         <source>Eine andere Sprache gilt ab dem nächsten Start der Konsole.</source>
         <translation>A different language applies from the next start of the console.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="86"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="98"/>
         <source>Kamera</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="88"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="100"/>
         <source>Mikrofon</source>
         <translation>Microphone</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="89"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="101"/>
         <source>Pegel</source>
         <translation>Level</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="93"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="107"/>
         <source>Lautsprecher</source>
         <translation>Speaker</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="95"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="109"/>
         <source>Sprache</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="99"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="113"/>
         <source>Übernehmen</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="102"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="116"/>
         <source>Abbrechen</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="108"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="122"/>
         <source>Geräte und Sprache</source>
         <translation>Devices and language</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="140"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="154"/>
         <source>Sie sollten jetzt einen Klang hören.</source>
         <translation>You should hear a sound now.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/settings_dialog.py" line="141"/>
+        <location filename="../../advisor_app/ui/settings_dialog.py" line="155"/>
         <source>Kein Lautsprecher gefunden – der Testton kann nicht abgespielt werden.</source>
         <translation>No speaker found – the test sound cannot be played.</translation>
     </message>
@@ -658,12 +673,12 @@
 <context>
     <name>VideoInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="139"/>
+        <location filename="../../advisor_app/media/capture.py" line="141"/>
         <source>Die gewählte Kamera ist nicht angeschlossen.</source>
         <translation>The chosen camera is not connected.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="161"/>
+        <location filename="../../advisor_app/media/capture.py" line="163"/>
         <source>Die Kamera meldet einen Fehler: {text}</source>
         <translation>The camera reports an error: {text}</translation>
     </message>

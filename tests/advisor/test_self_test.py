@@ -24,6 +24,7 @@ OK_LINES = (
     "ok   QtMultimedia (",
     "ok   codecs h264 vp8 opus",
     "ok   console modules",
+    "ok   echo cancellation (WebRTC APM (livekit)): ",
     "ok   WebRTC loopback, both ways: 30 video frames, 50 audio frames in ",
 )
 
@@ -77,6 +78,7 @@ def test_failing_checks_print_fail_lines_and_the_others_still_run(
 
     monkeypatch.setattr(selftest, "check_codecs", codecs_missing)
     monkeypatch.setattr(selftest, "check_multimedia", multimedia_broken)
+    monkeypatch.setattr(selftest, "check_voice_processing", lambda: "echo cancellation (stand-in)")
     monkeypatch.setattr(selftest, "check_webrtc_loopback", lambda: "WebRTC loopback (stand-in)")
 
     status = selftest.run_self_test()
@@ -89,6 +91,7 @@ def test_failing_checks_print_fail_lines_and_the_others_still_run(
         "FAIL QtMultimedia: ImportError: libpulse.so.0: cannot open shared object file",
         "FAIL codecs: h264: UnknownCodecError: libx264",
         "ok   console modules (advisor_app.app and its imports), CA certificates",
+        "ok   echo cancellation (stand-in)",
         "ok   WebRTC loopback (stand-in)",
     ]
 

@@ -4,18 +4,33 @@ the controller opening only what the customer's choices need."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import av
+import numpy as np
+import pytest
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from advisor_app.controller import ConsoleController
 from advisor_app.media.capture import AudioInput, AudioOutput, VideoInput
 from advisor_app.media.devices import SYNTHETIC, cameras, microphones, speakers
 from advisor_app.media.synthetic import read_frame_number, tone_pcm
+from advisor_app.media.voice_processing import VoiceProcessor, WebRtcApm
 from live_protocol import messages as m
 from live_protocol.states import Party
 from tests.advisor.views import visit
+from tests.fixtures.room import (
+    CUSTOMER_LINES,
+    ROOMS,
+    Room,
+    RoomLink,
+    espeak_available,
+    german_speech,
+    level_db,
+    to_pcm,
+)
 
 
 def test_every_device_list_offers_the_synthetic_source_last(qapp: Any) -> None:
@@ -123,3 +138,53 @@ def test_the_settings_preview_opens_camera_and_microphone_and_closes_them(qtbot:
     qtbot.waitUntil(lambda: made.camera.frames >= 3 and made.microphone.level > 0, timeout=5000)
     made.set_previewing(False)
     assert opened(made) == (False, False, False)
+
+
+def test_the_speakers_echo_is_cancelled_on_the_microphone_path(qtbot: QtBot) -> None:
+    """The customer's voice played through AudioOutput comes back into AudioInput through
+    a simulated room (laptop speakers); what the level meter and the outgoing tracks get
+    has the echo removed. Real time, the console's own devices' code paths."""
+    if not espeak_available():
+        pytest.fail("espeak-ng is missing: run scripts/bootstrap (as root)")
+    speech = german_speech(CUSTOMER_LINES[0]) * 0.5
+    processor = VoiceProcessor(WebRtcApm(auto_gain_control=False))
+    link = RoomLink(Room(ROOMS[1]))
+    speaker = AudioOutput(SYNTHETIC)
+    speaker.played += [processor.played, link.played]
+    microphone = AudioInput(SYNTHETIC, processor=processor, synthetic=link.microphone)
+    sent: list[np.ndarray] = []
+    microphone.fanout.listeners.append(
+        lambda frame: sent.append(np.frombuffer(bytes(frame.planes[0]), np.int16)[:frame.samples]))
+    position = 0
+
+    def play_next() -> None:
+        nonlocal position
+        due = int((time.monotonic() - link.origin) * 48_000)
+        while position < min(due, len(speech)):
+            pcm = to_pcm(speech[position:position + 960])
+            frame = av.AudioFrame(format="s16", layout="mono", samples=len(pcm) // 2)
+            frame.planes[0].update(pcm)
+            frame.sample_rate = 48_000
+            speaker.play(frame)
+            position += 960
+
+    pacer = QTimer()
+    pacer.timeout.connect(play_next)
+    speaker.start()
+    microphone.start()
+    pacer.start(10)
+    qtbot.waitUntil(lambda: position >= len(speech), timeout=int(len(speech) / 48) + 5000)
+    pacer.stop()
+    microphone.stop()
+    assert speaker.samples_played >= len(speech) - 960
+    assert processor.far_blocks * 480 >= len(speech) - 960, "every played block is the far end"
+    # The room's delay plus however late the microphone's timer delivered (the pacing of a
+    # busy machine): what the processor really sees, and what it must find.
+    assert processor.delay_ms is not None
+    assert ROOMS[1].delay_ms - 5 <= processor.delay_ms <= ROOMS[1].delay_ms + 80
+    # After two seconds to converge: the echo that reached the microphone against what
+    # was sent, over the rest.
+    echo = np.concatenate(link.echo)[2 * 48_000:]
+    out = np.concatenate(sent)[2 * 48_000:].astype(np.float64) / 32768
+    assert level_db(echo) > -45, "the room carried the voice into the microphone"
+    assert level_db(echo) - level_db(out) >= 25

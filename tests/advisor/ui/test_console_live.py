@@ -167,13 +167,24 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         assert settings is not None and settings.isVisible()
         await eventually(lambda: settings.preview.frames_shown > 3, "camera preview")
         await eventually(lambda: settings.level.value() > 50, "microphone level")
+        # The microphone's processing is on by default and switches live; the test tone
+        # plays through the speaker path, so the echo canceller hears it as the far end.
+        processor = controller.voice_processor
+        assert settings.voice_processing.isChecked() and processor.enabled
+        qtbot.mouseClick(settings.voice_processing, Qt.MouseButton.LeftButton)
+        assert not processor.enabled
+        qtbot.mouseClick(settings.voice_processing, Qt.MouseButton.LeftButton)
+        assert processor.enabled
+        far_before = processor.far_blocks
         settings.test_sound_button.click()
         assert "Kein Lautsprecher" in settings.sound_note.text()
+        await eventually(lambda: processor.far_blocks >= far_before + 50, "test tone as far end")
         settings.language.setCurrentIndex(settings.language.findData("en"))
         shoot(settings, "settings")
         qtbot.mouseClick(settings.ok_button, Qt.MouseButton.LeftButton)
         assert console_settings.language_choice == "en"
         assert console_settings.device("camera") == "synthetic"
+        assert console_settings.voice_processing
         await eventually(lambda: not controller.camera.running, "preview closed")
 
         # Two customers wait: the appointment of now, and a walk-in.
