@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from advisor_app.headless import AdvisorEvents, HeadlessAdvisor
 from advisor_app.media import AdvisorPeer
 from advisor_app.media.capture import AudioInput, AudioOutput, VideoInput
+from advisor_app.media.convert import AUDIO_RATE
 from advisor_app.media.device_watch import DeviceWatch
 from advisor_app.media.devices import (
     DeviceSelection,
@@ -31,6 +31,7 @@ from advisor_app.media.voice_activity import (
     MicrophoneNotice,
     MicrophoneWatch,
     measure_frame,
+    measure_pcm,
     microphone_notice,
 )
 from advisor_app.media.voice_processing import VoiceProcessor
@@ -95,8 +96,8 @@ class ConsoleController(QObject, AdvisorEvents):
         # talking into it can be noticed.
         self.microphone_watch = MicrophoneWatch()
         self.microphone_notice: MicrophoneNotice | None = None
-        self._raw_clipped_heard = 0
         self.microphone.fanout.listeners.append(self._hear_microphone)
+        self.microphone.device_listeners.append(self._hear_microphone_device)
         self.engine = HeadlessAdvisor(rest.server_url, advisor.get("username", ""), "",
                                       rest=rest,
                                       video_source=self.camera.fanout.subscribe,
@@ -310,11 +311,11 @@ class ConsoleController(QObject, AdvisorEvents):
             self.ownVideoFrame.emit(None)
 
     def _hear_microphone(self, frame: Any) -> None:
-        # Speech and silence are judged on what is sent (the echo removed); clipping on
-        # the samples before processing, where it happened.
-        clipped = self.microphone.raw_clipped - self._raw_clipped_heard
-        self._raw_clipped_heard = self.microphone.raw_clipped
-        self.microphone_watch.hear(replace(measure_frame(frame), clipped=clipped))
+        self.microphone_watch.hear_sent(measure_frame(frame))
+        self._update_microphone_notice()
+
+    def _hear_microphone_device(self, pcm: bytes) -> None:
+        self.microphone_watch.hear_device(measure_pcm(pcm, AUDIO_RATE))
         self._update_microphone_notice()
 
     def _update_microphone_notice(self) -> None:

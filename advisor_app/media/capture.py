@@ -47,7 +47,6 @@ from advisor_app.media.local import FrameFanOut
 from advisor_app.media.received import SlidingRms
 from advisor_app.media.switch import black_like
 from advisor_app.media.synthetic import draw_frame, tone_pcm
-from advisor_app.media.voice_activity import count_clipped
 from advisor_app.media.voice_processing import VoiceProcessor
 
 log = logging.getLogger(__name__)
@@ -205,9 +204,8 @@ class AudioInput(QObject):
     carries the speaker into it, and the noise suppression would fade a steady tone out.
     Any other synthetic sound (``synthetic`` here, or set as :attr:`synthetic_sound`
     later: speech, silence, a clipped signal, a simulated room) stands in for a
-    microphone and is processed like one. :attr:`raw_clipped` counts the samples at full
-    scale *before* processing: clipping happens at the converter, and gain control would
-    hide it.
+    microphone and is processed like one. :attr:`device_listeners` get the PCM as the
+    device delivered it, before processing.
     """
 
     levelChanged = Signal(float)
@@ -220,7 +218,7 @@ class AudioInput(QObject):
         self.device = device
         self.processor = processor
         self.synthetic_sound: SyntheticSound = synthetic or tone_sound
-        self.raw_clipped = 0
+        self.device_listeners: list[Callable[[bytes], None]] = []
         self.fanout = FrameFanOut("audio")
         self.level = 0.0
         self.frames = 0
@@ -291,7 +289,8 @@ class AudioInput(QObject):
             self._tone_samples = due
 
     def _feed(self, pcm: bytes, process: bool = True) -> None:
-        self.raw_clipped += count_clipped(pcm)
+        for listener in self.device_listeners:
+            listener(pcm)
         if process and self.processor is not None:
             pcm = self.processor.process(pcm)
         frames = self._chunker.feed(pcm)
@@ -328,6 +327,7 @@ class AudioOutput(QObject):
         self._test_tone.setTimerType(Qt.TimerType.PreciseTimer)
         self._test_tone.timeout.connect(self._next_test_frame)
         self._test_samples = 0
+        self._test_started = 0.0
 
     def use_device(self, device: str) -> None:
         """Play on ``device`` from now on."""
@@ -370,20 +370,24 @@ class AudioOutput(QObject):
         False when there is no speaker to hear it on."""
         self.start()
         self._test_samples = 0
+        self._test_started = time.monotonic()
         self._test_tone.start(20)
         return self.has_device
 
     def _next_test_frame(self) -> None:
+        """The 20 ms frames of the tone that are due, paced by the clock (a timer that
+        fires late on a busy machine must not leave gaps in the tone)."""
+        samples = AUDIO_RATE // 50
+        due = min(AUDIO_RATE, int((time.monotonic() - self._test_started) * AUDIO_RATE))
+        while self._test_samples + samples <= max(due, samples):
+            frame = av.AudioFrame(format="s16", layout="mono", samples=samples)
+            frame.planes[0].update(tone_pcm(self._test_samples, samples, frequency=660,
+                                            sample_rate=AUDIO_RATE))
+            frame.sample_rate = AUDIO_RATE
+            self._test_samples += samples
+            self.play(frame)
         if self._test_samples >= AUDIO_RATE:
             self._test_tone.stop()
-            return
-        samples = AUDIO_RATE // 50
-        frame = av.AudioFrame(format="s16", layout="mono", samples=samples)
-        frame.planes[0].update(tone_pcm(self._test_samples, samples, frequency=660,
-                                        sample_rate=AUDIO_RATE))
-        frame.sample_rate = AUDIO_RATE
-        self._test_samples += samples
-        self.play(frame)
 
     def play(self, frame: av.AudioFrame) -> None:
         """One decoded frame of the customer's audio."""

@@ -53,22 +53,10 @@ def measure_pcm(pcm: bytes, sample_rate: int, *, clip_at: float = 0.99) -> Frame
     squares = sum(map(operator.mul, values, values))
     highest, lowest = max(values), min(values)
     peak = max(highest, -lowest) / S16_FULL_SCALE
-    clipped = _clipped(values, clip_at) if peak >= clip_at else 0
+    limit = clip_at * S16_FULL_SCALE
+    clipped = sum(1 for v in values if abs(v) >= limit) if peak >= clip_at else 0
     return FrameLevel(rms=math.sqrt(squares / count) / S16_FULL_SCALE, peak=peak,
                       samples=count, clipped=clipped, seconds=count / sample_rate)
-
-
-def count_clipped(pcm: bytes, *, clip_at: float = 0.99) -> int:
-    """How many mono s16 samples reach ``clip_at`` of full scale (cheap when none do)."""
-    values = array.array("h", pcm[: len(pcm) // 2 * 2])
-    if not values or max(max(values), -min(values)) < clip_at * S16_FULL_SCALE:
-        return 0
-    return _clipped(values, clip_at)
-
-
-def _clipped(values: array.array[int], clip_at: float) -> int:
-    limit = clip_at * S16_FULL_SCALE
-    return sum(1 for v in values if abs(v) >= limit)
 
 
 def measure_frame(frame: av.AudioFrame) -> FrameLevel:
@@ -121,13 +109,25 @@ class MicrophoneWatch:
         self._clip_seconds = 0.0
 
     def hear(self, level: FrameLevel) -> None:
-        """Take in the next frame's measurement."""
-        if not level.samples:
-            return
-        self._judge_speech(level)
-        self._track_floor(level)
-        self._judge_silence(level)
-        self._judge_clipping(level)
+        """Take in the next frame's measurement, where what the device delivers is also
+        what is sent (no processing in between)."""
+        self.hear_sent(level)
+        self.hear_device(level)
+
+    def hear_sent(self, level: FrameLevel) -> None:
+        """What goes to the customer (the echo removed): speech is judged here, so the
+        customer's own voice from the speakers does not count as the advisor talking."""
+        if level.samples:
+            self._judge_speech(level)
+            self._track_floor(level)
+
+    def hear_device(self, level: FrameLevel) -> None:
+        """What the device delivered, before any processing: a dead microphone's digital
+        silence and a clipping converter show here (noise suppression and gain control
+        would hide both)."""
+        if level.samples:
+            self._judge_silence(level)
+            self._judge_clipping(level)
 
     def _track_floor(self, level: FrameLevel) -> None:
         rules = self.thresholds

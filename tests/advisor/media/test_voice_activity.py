@@ -188,3 +188,28 @@ def test_which_notice_the_advisor_sees() -> None:
     clipping = Listener()
     clipping.play(clipped_pcm, 0.5)
     assert microphone_notice(clipping.watch, muted=False) is MicrophoneNotice.CLIPPING
+
+
+def test_speech_is_judged_on_what_is_sent_silence_and_clipping_on_what_the_device_gave() -> None:
+    """With echo cancellation between device and sender: the customer's voice from the
+    speakers, loud at the device but removed before sending, is not the advisor talking;
+    a dead microphone's digital silence counts even when the processing adds a little
+    noise; a clipping converter counts even when gain control tamed the peaks."""
+    watch = MicrophoneWatch()
+    for start in range(0, 3 * RATE, FRAME):
+        watch.hear_device(measure_pcm(speech_like_pcm(start, FRAME), RATE))  # the echo
+        watch.hear_sent(measure_pcm(room_noise_pcm(start, FRAME), RATE))  # echo removed
+    assert not watch.speaking
+    assert microphone_notice(watch, muted=True) is None
+
+    dead = MicrophoneWatch()
+    for start in range(0, 6 * RATE, FRAME):
+        dead.hear_device(measure_pcm(silence_pcm(start, FRAME), RATE))
+        dead.hear_sent(measure_pcm(room_noise_pcm(start, FRAME), RATE))
+    assert dead.silent
+
+    overdriven = MicrophoneWatch()
+    for start in range(0, 3 * RATE, FRAME):
+        overdriven.hear_device(measure_pcm(clipped_pcm(start, FRAME), RATE))
+        overdriven.hear_sent(measure_pcm(speech_like_pcm(start, FRAME), RATE))
+    assert overdriven.clipping
