@@ -67,6 +67,7 @@ def test_devices_that_come_and_go_while_the_console_runs(
         await eventually(lambda: console.window is not None, "signed in")
         window, controller = console.window, console.controller
         assert window is not None and controller is not None
+        window.resize(1280, 800)  # a desk's screen, not the offscreen platform's 800 px
 
         window.settings_action.trigger()
         settings = console.settings_dialog
