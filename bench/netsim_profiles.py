@@ -24,6 +24,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import itertools
+
 from harness import ROOT, machine, median, percentile
 
 from tests.fixtures.netsim import PROFILES, ImpairedNetwork, Profile, ping
@@ -55,7 +57,8 @@ def iperf(network: ImpairedNetwork, seconds: float, *options: str) -> dict[str, 
         time.sleep(0.3)
         result = subprocess.run(
             network.in_customer("iperf3", "-c", network.server_address, "-p", str(port),
-                                "-t", str(round(seconds)), "-J", "--connect-timeout", "3000", *options),
+                                "-t", str(round(seconds)), "-J", "--connect-timeout", "3000",
+                                *options),
             capture_output=True, text=True, timeout=seconds + 30, check=False)
     finally:
         stop_process(server, timeout=5)
@@ -122,7 +125,7 @@ def outage_gap(network: ImpairedNetwork, seconds: float) -> tuple[float, float]:
     answered = [float(line[1:line.index("]")]) for line in output.splitlines()
                 if line.startswith("[") and " time=" in line]
     after = [t for t in answered if t >= ended]
-    gaps = [later - earlier for earlier, later in zip(answered, answered[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(answered)]
     return (after[0] - ended) * 1000 if after else float("nan"), max(gaps, default=float("nan"))
 
 
