@@ -23,8 +23,7 @@ from server.db.session import Database
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, _create_database
 from tests.fixtures.coturn import TurnServer, turnserver_binary
 from tests.fixtures.netsim import ImpairedNetwork, require_prerequisites
-from tests.fixtures.nginx import Nginx, nginx_binary
-from tests.fixtures.processes import free_port
+from tests.fixtures.nginx import Nginx, nginx_binary, self_signed_certificate
 from tests.fixtures.redis import RedisServer, redis_server_binary
 from tests.fixtures.server import ServerProcess
 from tests.web.conftest import BrowserProblems
@@ -231,9 +230,10 @@ def network() -> Iterator[ImpairedNetwork]:
 
 @pytest.fixture(scope="module")
 def network_port() -> int:
-    """The port of every test server of the module, on the network's own address: the
-    browser treats exactly this origin as secure (getUserMedia needs a secure context)."""
-    return free_port()
+    """The port of every test server of the module, on the network's own address: 80, as
+    a strict firewall lets through. The browser treats exactly this origin as secure
+    (getUserMedia needs a secure context)."""
+    return 80
 
 
 @pytest.fixture(scope="module")
@@ -246,7 +246,10 @@ def chromium_behind_network(network: ImpairedNetwork, network_port: int,
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(wrapper), headless=True,
-            args=[*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={origin}"])
+            # coturn's certificate for TURN over TLS is self-signed here (Let's Encrypt's
+            # in production): without the last flag Chromium drops the TLS connection.
+            args=[*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={origin}",
+                  "--ignore-certificate-errors"])
         yield browser
         browser.close()
 
@@ -286,3 +289,29 @@ def network_site(tmp_path: Path, network: ImpairedNetwork,
 @pytest.fixture
 def network_advisor(network_site: NetworkSite) -> Iterator[Advisor]:
     yield from advisor_for(network_site.site)
+
+
+TURN_TLS_PORT = 443  # what the strictest firewalls let through
+
+
+@pytest.fixture
+def network_turn_site(tmp_path: Path, network: ImpairedNetwork,
+                      network_port: int) -> Iterator[NetworkSite]:
+    """As :func:`network_site`, with coturn beside the server: TURN over UDP and TCP on
+    its own port and over TLS on 443, its certificate self-signed for the address."""
+    require(turnserver_binary)
+    address = network.server_address
+    cert, key = self_signed_certificate(tmp_path / "tls", address)
+    with TurnServer(tmp_path / "coturn", address=address, tls=(TURN_TLS_PORT, cert, key),
+                    allowed_peer=address) as turn:
+        site, server = start_network_site(tmp_path, network, network_port, turn.server_env())
+        try:
+            yield NetworkSite(site, network, server)
+        finally:
+            server.stop()
+            network.clear()
+
+
+@pytest.fixture
+def network_turn_advisor(network_turn_site: NetworkSite) -> Iterator[Advisor]:
+    yield from advisor_for(network_turn_site.site)

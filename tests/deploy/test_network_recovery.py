@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from advisor_app.media.flow import MediaFlow
 from tests.deploy.conftest import NetworkSite
+from tests.fixtures.netsim import STRICT_FIREWALL
 from tests.web.conftest import BrowserProblems
 from tests.web.flow import (
     Advisor,
@@ -198,3 +199,52 @@ def test_picture_and_sound_come_back_after_the_customer_changes_network(
     advisor.engine_state_is(MediaFlow.FLOWING)
     every_line_arrived(page, advisor, lines)
     problems.assert_none(allow="WebSocket")
+
+
+# The candidate pair the browser's newest peer connection uses.
+SELECTED_PAIR = """
+async () => {
+  const report = await window.__peers.at(-1).getStats();
+  for (const stats of report.values()) {
+    if (stats.type === "transport" && stats.selectedCandidatePairId) {
+      const pair = report.get(stats.selectedCandidatePairId);
+      const local = report.get(pair.localCandidateId);
+      return { state: pair.state, type: local.candidateType, relay: local.relayProtocol,
+               url: local.url ?? null };
+    }
+  }
+  return null;
+}
+"""
+
+
+def test_behind_a_strict_firewall_the_call_goes_through_turn_over_tls_on_443(
+    network_turn_site: NetworkSite, network_turn_advisor: Advisor, impaired_page: Page,
+) -> None:
+    """No UDP, TCP only to 80 and 443: the call connects through coturn's TLS port, and
+    after an outage it comes back the same way."""
+    page, advisor, network = impaired_page, network_turn_advisor, network_turn_site.network
+    problems = BrowserProblems(page)
+    network.apply(STRICT_FIREWALL)
+    start_video_call(page, network_turn_site, advisor)
+    through_turn_over_tls(page)
+
+    cut_at = network.cut()
+    both_show_reconnecting(page, advisor)
+    lines = chat_meanwhile(page, advisor, "Firewall")
+    time.sleep(max(0.0, cut_at + 3 - time.monotonic()))
+    restored_at = network.restore()
+    customer, consultant = seconds_until_media_flows(page, advisor, restored_at,
+                                                     RECOVERY_SECONDS)
+    print(f"strict firewall, outage: picture and sound back after {customer:.1f} s "
+          f"(customer), {consultant:.1f} s (advisor)")
+    through_turn_over_tls(page)
+    every_line_arrived(page, advisor, lines)
+    problems.assert_none(allow="WebSocket")
+
+
+def through_turn_over_tls(page: Page) -> None:
+    pair = page.evaluate(SELECTED_PAIR)
+    assert pair is not None and (pair["state"], pair["type"]) == ("succeeded", "relay"), pair
+    assert pair["relay"] == "tls" and pair["url"].startswith("turns:"), pair
+    assert pair["url"].split("?")[0].endswith(":443"), pair
