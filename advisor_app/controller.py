@@ -20,6 +20,7 @@ from advisor_app.headless import AdvisorEvents, HeadlessAdvisor
 from advisor_app.media import AdvisorPeer
 from advisor_app.media.capture import AudioInput, AudioOutput, VideoInput
 from advisor_app.media.devices import DeviceSelection
+from advisor_app.media.flow import MediaFlow
 from advisor_app.net.rest import RestClient, ServerError
 from live_protocol import messages as m
 from live_protocol.states import ConnectionMode
@@ -49,6 +50,7 @@ class ConsoleController(QObject, AdvisorEvents):
     messagesChanged = Signal(list)
     messageUpdated = Signal(dict)
     statsChanged = Signal(object)
+    mediaFlowChanged = Signal(object)  # MediaFlow or None
     customerVideoFrame = Signal(object)
     ownVideoFrame = Signal(object)
     microphoneLevel = Signal(float)
@@ -234,6 +236,9 @@ class ConsoleController(QObject, AdvisorEvents):
     def peer_started(self, peer: AdvisorPeer) -> None:
         peer.set_microphone_enabled(self.microphone_enabled)
         peer.set_camera_enabled(self.camera_enabled)
+
+    def media_flow_changed(self, flow: MediaFlow | None) -> None:
+        self.mediaFlowChanged.emit(flow)
 
     def refused(self, error: m.ErrorMessage) -> None:
         self.problem.emit(error.message)

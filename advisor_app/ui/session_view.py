@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.media import SessionStats
+from advisor_app.media.flow import MediaFlow
 from advisor_app.ui.level_meter import LevelMeter
 from advisor_app.ui.models import ChatModel
 from advisor_app.ui.texts import breakable, consent_statements, local_time
@@ -118,6 +119,10 @@ class SessionView(QWidget):
         self.consent = plain_label()
         self.allowed = plain_label(object_name="allowed")
         self.quality = plain_label(object_name="quality")
+        # While the customer's picture and sound do not arrive: what is going on.
+        self.media_state = plain_label(object_name="mediaState")
+        self.media_state.setAccessibleName(self.tr("Verbindungsstatus"))
+        self.media_state.hide()
         # Narrow chat column or long names: wrap, never cut off.
         for label in (self.name, self.phone, self.consent, self.allowed, self.quality):
             label.setWordWrap(True)
@@ -162,6 +167,7 @@ class SessionView(QWidget):
         video_area.setObjectName("videoArea")
         video_layout = QVBoxLayout(video_area)
         video_layout.setContentsMargins(0, 0, 0, 0)
+        video_layout.addWidget(self.media_state)
         video_layout.addWidget(self.customer_video, 1)
         controls = QHBoxLayout()
         controls.addWidget(self.mute_button)
@@ -253,6 +259,7 @@ class SessionView(QWidget):
         if not video:
             self.customer_video.clear()
             self.quality.setText("")
+            self.show_media_flow(None)
 
     def session_ended(self) -> None:
         self.show_visit(None)
@@ -271,6 +278,19 @@ class SessionView(QWidget):
 
     def show_microphone_level(self, rms: float) -> None:
         self.microphone_level.show_level(rms)
+
+    def show_media_flow(self, flow: MediaFlow | None) -> None:
+        """Say so while the customer's media is connecting or interrupted."""
+        texts = {
+            MediaFlow.CONNECTING: self.tr("Bild und Ton werden verbunden …"),
+            MediaFlow.INTERRUPTED: self.tr(
+                "Verbindung wird wiederhergestellt … Bild und Ton des Kunden kommen gerade "
+                "nicht an; der Chat funktioniert weiter."),
+        }
+        text = texts.get(flow, "") if flow is not None else ""
+        self.media_state.setText(text)
+        self.media_state.setVisible(bool(text))
+        self.media_state.setProperty("interrupted", flow == MediaFlow.INTERRUPTED)
 
     def show_stats(self, stats: SessionStats) -> None:
         self.quality.setText(stats_text(stats))

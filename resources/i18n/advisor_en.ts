@@ -261,17 +261,17 @@
 <context>
     <name>MessagesView</name>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="49"/>
+        <location filename="../../advisor_app/ui/messages.py" line="56"/>
         <source>Erledigt</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="89"/>
+        <location filename="../../advisor_app/ui/messages.py" line="101"/>
         <source>Keine Nachricht ausgewählt</source>
         <translation>No message selected</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="93"/>
+        <location filename="../../advisor_app/ui/messages.py" line="105"/>
         <source>{name} – Rückruf unter {phone}</source>
         <translation>{name} – call back on {phone}</translation>
     </message>
@@ -279,90 +279,105 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="51"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="53"/>
         <source>RTT {rtt} · empfangen {down:.0f} kbit/s · gesendet {up:.0f} kbit/s · Verlust {loss:.1f} % · {fps:.0f} Bilder/s</source>
         <translation>RTT {rtt} · received {down:.0f} kbit/s · sent {up:.0f} kbit/s · loss {loss:.1f} % · {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="96"/>
-        <location filename="../../advisor_app/ui/session_view.py" line="237"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="112"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="258"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="97"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="113"/>
         <source>Ihre Kamera</source>
         <translation>Your camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="121"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="124"/>
+        <source>Verbindungsstatus</source>
+        <translation>Connection status</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="141"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="123"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="143"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="127"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="147"/>
         <source>Stumm</source>
         <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="132"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="152"/>
         <source>Kamera aus</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="135"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="155"/>
         <source>Gespräch beenden</source>
         <translation>End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="141"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="161"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="142"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="162"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="143"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="163"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="144"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="164"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="174"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="195"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="180"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="201"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="233"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="254"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="235"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="256"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="246"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="268"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="285"/>
+        <source>Bild und Ton werden verbunden …</source>
+        <translation>Connecting picture and sound …</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="287"/>
+        <source>Verbindung wird wiederhergestellt … Bild und Ton des Kunden kommen gerade nicht an; der Chat funktioniert weiter.</source>
+        <translation>Restoring the connection … The customer&apos;s picture and sound are not arriving right now; the chat keeps working.</translation>
     </message>
 </context>
 <context>
@@ -500,142 +515,142 @@
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="26"/>
+        <location filename="../../advisor_app/ui/texts.py" line="27"/>
         <source>gebucht</source>
         <translation>booked</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="27"/>
+        <location filename="../../advisor_app/ui/texts.py" line="28"/>
         <source>wartet</source>
         <translation>waiting</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="28"/>
+        <location filename="../../advisor_app/ui/texts.py" line="29"/>
         <source>im Gespräch</source>
         <translation>in session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="29"/>
+        <location filename="../../advisor_app/ui/texts.py" line="30"/>
         <source>erledigt</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="30"/>
+        <location filename="../../advisor_app/ui/texts.py" line="31"/>
         <source>verpasst</source>
         <translation>missed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="31"/>
+        <location filename="../../advisor_app/ui/texts.py" line="32"/>
         <source>abgesagt</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="44"/>
+        <location filename="../../advisor_app/ui/texts.py" line="45"/>
         <source>Benutzername oder Passwort ist falsch. Bitte prüfen Sie Ihre Eingabe.</source>
         <translation>The user name or password is wrong. Please check what you typed.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="47"/>
+        <location filename="../../advisor_app/ui/texts.py" line="48"/>
         <source>Der Server ist nicht erreichbar. Bitte prüfen Sie die Adresse und Ihre Netzwerkverbindung.</source>
         <translation>The server cannot be reached. Please check the address and your network connection.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="55"/>
+        <location filename="../../advisor_app/ui/texts.py" line="56"/>
         <source>Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in einer Minute erneut.</source>
         <translation>Too many failed sign-ins. Please try again in one minute.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="58"/>
+        <location filename="../../advisor_app/ui/texts.py" line="59"/>
         <source>Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in {minutes} Minuten erneut.</source>
         <translation>Too many failed sign-ins. Please try again in {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="61"/>
+        <location filename="../../advisor_app/ui/texts.py" line="62"/>
         <source>Die Anmeldung ist fehlgeschlagen: {message}</source>
         <translation>Signing in failed: {message}</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="83"/>
+        <location filename="../../advisor_app/ui/texts.py" line="84"/>
         <source>Bitte geben Sie die Adresse des Servers ein.</source>
         <translation>Please enter the server&apos;s address.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="85"/>
+        <location filename="../../advisor_app/ui/texts.py" line="86"/>
         <source>Die Serveradresse muss mit http:// oder https:// beginnen.</source>
         <translation>The server address must start with http:// or https://.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="88"/>
+        <location filename="../../advisor_app/ui/texts.py" line="89"/>
         <source>Ein entfernter Server muss mit https:// erreicht werden: Ihr Passwort und die Daten der Kunden dürfen nicht unverschlüsselt übertragen werden.</source>
         <translation>A remote server must be reached with https://: your password and the customers&apos; data must not travel unencrypted.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="92"/>
+        <location filename="../../advisor_app/ui/texts.py" line="93"/>
         <source>Bitte geben Sie Ihren Benutzernamen ein.</source>
         <translation>Please enter your user name.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="94"/>
+        <location filename="../../advisor_app/ui/texts.py" line="95"/>
         <source>Bitte geben Sie Ihr Passwort ein.</source>
         <translation>Please enter your password.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="101"/>
+        <location filename="../../advisor_app/ui/texts.py" line="102"/>
         <source>Textgespräch: Der Kunde überträgt weder Bild noch Ton.</source>
         <translation>Text session: the customer sends neither picture nor sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="104"/>
+        <location filename="../../advisor_app/ui/texts.py" line="105"/>
         <source>Der Kunde wählt gerade die Verbindung.</source>
         <translation>The customer is choosing the connection.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="107"/>
+        <location filename="../../advisor_app/ui/texts.py" line="108"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="109"/>
+        <location filename="../../advisor_app/ui/texts.py" line="110"/>
         <source>Der Kunde möchte Sie nicht sehen.</source>
         <translation>The customer does not want to see you.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="111"/>
+        <location filename="../../advisor_app/ui/texts.py" line="112"/>
         <source>Bild und Ton in beide Richtungen.</source>
         <translation>Picture and sound both ways.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="132"/>
+        <location filename="../../advisor_app/ui/texts.py" line="133"/>
         <source>Mo</source>
         <translation>Mon</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="133"/>
+        <location filename="../../advisor_app/ui/texts.py" line="134"/>
         <source>Di</source>
         <translation>Tue</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="134"/>
+        <location filename="../../advisor_app/ui/texts.py" line="135"/>
         <source>Mi</source>
         <translation>Wed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="135"/>
+        <location filename="../../advisor_app/ui/texts.py" line="136"/>
         <source>Do</source>
         <translation>Thu</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="136"/>
+        <location filename="../../advisor_app/ui/texts.py" line="137"/>
         <source>Fr</source>
         <translation>Fri</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="137"/>
+        <location filename="../../advisor_app/ui/texts.py" line="138"/>
         <source>Sa</source>
         <translation>Sat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/texts.py" line="138"/>
+        <location filename="../../advisor_app/ui/texts.py" line="139"/>
         <source>So</source>
         <translation>Sun</translation>
     </message>
@@ -656,12 +671,12 @@
 <context>
     <name>WaitingAlert</name>
     <message>
-        <location filename="../../advisor_app/ui/alerts.py" line="69"/>
+        <location filename="../../advisor_app/ui/alerts.py" line="82"/>
         <source>Kunde wartet</source>
         <translation>Customer waiting</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/alerts.py" line="70"/>
+        <location filename="../../advisor_app/ui/alerts.py" line="83"/>
         <source>{name} wartet auf Sie.</source>
         <translation>{name} is waiting for you.</translation>
     </message>
