@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from advisor_app.media import SessionStats
 from advisor_app.media.flow import MediaFlow
+from advisor_app.media.stats import LineQuality, line_quality
 from advisor_app.ui.level_meter import LevelMeter
 from advisor_app.ui.models import ChatModel
 from advisor_app.ui.texts import breakable, consent_statements, local_time
@@ -49,12 +50,21 @@ def plain_label(text: str = "", object_name: str = "") -> QLabel:
 
 
 def stats_text(stats: SessionStats) -> str:
+    """The quality line: the line in words first, then the figures behind them."""
+    words = {
+        LineQuality.GOOD: QCoreApplication.translate("SessionView", "Verbindung gut"),
+        LineQuality.WEAK: QCoreApplication.translate("SessionView", "Verbindung schwach"),
+        LineQuality.VERY_WEAK: QCoreApplication.translate("SessionView",
+                                                          "Verbindung sehr schwach"),
+    }
+    quality = line_quality(stats)
     rtt = "–" if stats.round_trip_time is None else f"{stats.round_trip_time * 1000:.0f} ms"
-    return QCoreApplication.translate(
+    figures = QCoreApplication.translate(
         "SessionView", "RTT {rtt} · empfangen {down:.0f} kbit/s · gesendet {up:.0f} kbit/s · "
         "Verlust {loss:.1f} % · {fps:.0f} Bilder/s").format(
         rtt=rtt, down=stats.inbound_bitrate / 1000, up=stats.outbound_bitrate / 1000,
         loss=stats.fraction_lost * 100, fps=stats.frames_per_second)
+    return figures if quality is None else f"{words[quality]} · {figures}"
 
 
 CHAT_WIDTH = 300
@@ -280,12 +290,15 @@ class SessionView(QWidget):
         self.microphone_level.show_level(rms)
 
     def show_media_flow(self, flow: MediaFlow | None) -> None:
-        """Say so while the customer's media is connecting or interrupted."""
+        """Say so while the customer's media is connecting or interrupted, and warn while
+        their picture is frozen."""
         texts = {
             MediaFlow.CONNECTING: self.tr("Bild und Ton werden verbunden …"),
             MediaFlow.INTERRUPTED: self.tr(
                 "Verbindung wird wiederhergestellt … Bild und Ton des Kunden kommen gerade "
                 "nicht an; der Chat funktioniert weiter."),
+            MediaFlow.FROZEN: self.tr(
+                "Das Bild des Kunden steht: Es kommen keine neuen Bilder an, der Ton schon."),
         }
         text = texts.get(flow, "") if flow is not None else ""
         self.media_state.setText(text)

@@ -279,105 +279,125 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="53"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="55"/>
+        <source>Verbindung gut</source>
+        <translation>Good connection</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="56"/>
+        <source>Verbindung schwach</source>
+        <translation>Weak connection</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="57"/>
+        <source>Verbindung sehr schwach</source>
+        <translation>Very weak connection</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="62"/>
         <source>RTT {rtt} · empfangen {down:.0f} kbit/s · gesendet {up:.0f} kbit/s · Verlust {loss:.1f} % · {fps:.0f} Bilder/s</source>
         <translation>RTT {rtt} · received {down:.0f} kbit/s · sent {up:.0f} kbit/s · loss {loss:.1f} % · {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="112"/>
-        <location filename="../../advisor_app/ui/session_view.py" line="258"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="122"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="268"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="113"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="123"/>
         <source>Ihre Kamera</source>
         <translation>Your camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="124"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="134"/>
         <source>Verbindungsstatus</source>
         <translation>Connection status</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="141"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="151"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="143"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="153"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="147"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="157"/>
         <source>Stumm</source>
         <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="152"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="162"/>
         <source>Kamera aus</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="155"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="165"/>
         <source>Gespräch beenden</source>
         <translation>End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="161"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="171"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="162"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="172"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="163"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="173"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="164"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="174"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="195"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="205"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="201"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="211"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="254"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="264"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="256"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="266"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="268"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="278"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="285"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="296"/>
         <source>Bild und Ton werden verbunden …</source>
         <translation>Connecting picture and sound …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="287"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="298"/>
         <source>Verbindung wird wiederhergestellt … Bild und Ton des Kunden kommen gerade nicht an; der Chat funktioniert weiter.</source>
         <translation>Restoring the connection … The customer&apos;s picture and sound are not arriving right now; the chat keeps working.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="301"/>
+        <source>Das Bild des Kunden steht: Es kommen keine neuen Bilder an, der Ton schon.</source>
+        <translation>The customer&apos;s picture is frozen: no new pictures arrive, the sound does.</translation>
     </message>
 </context>
 <context>

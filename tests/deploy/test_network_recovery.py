@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from advisor_app.media.flow import MediaFlow
 from tests.deploy.conftest import NetworkSite
-from tests.fixtures.netsim import STRICT_FIREWALL
+from tests.fixtures.netsim import GOOD, MOBILE, STRICT_FIREWALL, Profile
 from tests.web.conftest import BrowserProblems
 from tests.web.flow import (
     Advisor,
@@ -155,11 +155,13 @@ def every_line_arrived(page: Page, advisor: Advisor, lines: list[str]) -> None:
     assert all(texts.count(text) == 1 for text in lines), texts
 
 
+@pytest.mark.parametrize("profile", [GOOD, MOBILE], ids=lambda profile: profile.name)
 def test_picture_and_sound_come_back_after_a_ten_second_outage(
-    network_site: NetworkSite, network_advisor: Advisor, impaired_page: Page,
+    network_site: NetworkSite, network_advisor: Advisor, impaired_page: Page, profile: Profile,
 ) -> None:
     page, advisor, network = impaired_page, network_advisor, network_site.network
     problems = BrowserProblems(page)
+    network.apply(profile)
     start_video_call(page, network_site, advisor)
 
     cut_at = network.cut()
@@ -170,7 +172,7 @@ def test_picture_and_sound_come_back_after_a_ten_second_outage(
 
     customer, consultant = seconds_until_media_flows(page, advisor, restored_at,
                                                      RECOVERY_SECONDS)
-    print(f"outage: picture and sound back after {customer:.1f} s (customer), "
+    print(f"outage ({profile.name}): picture and sound back after {customer:.1f} s (customer), "
           f"{page.evaluate('window.__peers.length')} peer connections, "
           f"{consultant:.1f} s (advisor)")
     expect(page.locator("#call-state")).to_have_text(CONNECTED)
@@ -248,3 +250,22 @@ def through_turn_over_tls(page: Page) -> None:
     assert pair is not None and (pair["state"], pair["type"]) == ("succeeded", "relay"), pair
     assert pair["relay"] == "tls" and pair["url"].startswith("turns:"), pair
     assert pair["url"].split("?")[0].endswith(":443"), pair
+
+
+def test_the_console_warns_when_the_customers_picture_freezes(
+    network_site: NetworkSite, network_advisor: Advisor, impaired_page: Page,
+) -> None:
+    """The customer's camera stops sending (its track taken off the connection) while
+    their sound carries on: the console calls the picture frozen, and fine again once
+    pictures arrive."""
+    page, advisor = impaired_page, network_advisor
+    start_video_call(page, network_site, advisor)
+    page.evaluate("""() => {
+      const sender = window.__peers.at(-1).getSenders().find((s) => s.track?.kind === "video");
+      window.__camera = sender.track;
+      return sender.replaceTrack(null);
+    }""")
+    advisor.engine_state_is(MediaFlow.FROZEN, timeout=5)
+    page.evaluate("""() => window.__peers.at(-1).getSenders()
+      .find((s) => s.track === null).replaceTrack(window.__camera)""")
+    advisor.engine_state_is(MediaFlow.FLOWING, timeout=5)
