@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -48,8 +49,10 @@ class Figures:
 
 def iperf(network: ImpairedNetwork, seconds: float, *options: str) -> dict[str, Any] | None:
     """One iperf3 run from the customer to a one-off server in the root namespace; None
-    when it could not connect or run (e.g. UDP blocked)."""
-    port = free_port()
+    when it could not connect or run (e.g. UDP blocked). Behind a firewall that lets TCP
+    through to some ports only, the server listens on the last of them (443)."""
+    allowed = network.profile.tcp_ports
+    port = allowed[-1] if allowed else free_port()
     server = subprocess.Popen(["iperf3", "-s", "-1", "-B", network.server_address,
                                "-p", str(port)], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
@@ -169,6 +172,8 @@ def report(figures: list[Figures], outage: tuple[float, float], seconds: float,
             setup.append(f"{p.loss * 100:g} % loss each way{burst}")
         if p.udp_blocked:
             setup.append("UDP dropped")
+        if p.tcp_ports is not None:
+            setup.append(f"TCP only to {', '.join(map(str, p.tcp_ports))}")
         lines.append(
             f"| {p.name} | {', '.join(setup) or 'nothing'} | {f.rtt_median:.1f} ms "
             f"| {f.rtt_p95:.1f} ms | {cell(f.ping_loss, 100, 1, ' %')} "
@@ -179,7 +184,7 @@ def report(figures: list[Figures], outage: tuple[float, float], seconds: float,
     lines += [
         "",
         "\"none\": the stream could not run at all (UDP blocked). TCP on the good profile is",
-        "limited only by the machine.",
+        "limited only by the machine; behind the strict firewall iperf3 runs on port 443.",
         "",
         "## Events",
         "",
@@ -204,6 +209,8 @@ def main() -> None:
     parser.add_argument("--outage", type=float, default=10.0)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "network-profiles.md")
     arguments = parser.parse_args()
+    # Stopped from outside: leave through the with block, which removes the namespaces.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     with ImpairedNetwork() as network:
         figures = []
         for profile in PROFILES.values():

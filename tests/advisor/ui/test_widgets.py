@@ -118,7 +118,7 @@ def test_long_chat_lines_wrap_instead_of_being_cut(qtbot: QtBot) -> None:
     assert long.width() <= view.chat_view.viewport().width()
 
 
-def test_the_session_says_it_is_reconnecting_while_the_customers_media_is_away(
+def test_the_session_says_when_the_customers_media_is_away_or_frozen(
         qtbot: QtBot) -> None:
     view = SessionView()
     qtbot.addWidget(view)
@@ -130,6 +130,9 @@ def test_the_session_says_it_is_reconnecting_while_the_customers_media_is_away(
     assert view.media_state.text().startswith("Verbindung wird wiederhergestellt …")
     view.show_media_flow(MediaFlow.FLOWING)
     assert not view.media_state.isVisible()
+    view.show_media_flow(MediaFlow.FROZEN)
+    assert view.media_state.isVisible()
+    assert view.media_state.text().startswith("Das Bild des Kunden steht")
     view.show_media_flow(MediaFlow.CONNECTING)
     assert view.media_state.text() == "Bild und Ton werden verbunden …"
     view.show_media_flow(None)
