@@ -97,7 +97,7 @@ export function qualityBars({ roundTrip, loss }) {
 }
 
 /** How long nothing may arrive before a call counts as interrupted (milliseconds). */
-export const MEDIA_SILENCE_MS = 1500;
+export const MEDIA_SILENCE_MS = 1000;
 
 /**
  * Whether a call's media path is down: ICE lost its pair, or nothing arrived for

@@ -4,7 +4,7 @@
 
 import { mediaInterrupted, qualityBars } from "./flow.js";
 
-const WATCH_EVERY_MS = 500;
+const WATCH_EVERY_MS = 250;
 
 /** The video transceiver's direction for the customer's choices, or null for none. */
 export function videoDirection({ seeAdvisor, showMe }) {
@@ -77,6 +77,7 @@ export class MediaCall {
 
   /** A fresh peer connection and offer (first start, reconnect, or a changed choice). */
   async offer() {
+    this.offeredAt = performance.now();
     this.closePeer();
     if (!this.local) {
       await this.openDevices();
@@ -118,7 +119,6 @@ export class MediaCall {
     }
     await peer.setLocalDescription(await peer.createOffer());
     this.report("connecting");
-    this.offeredAt = performance.now();
     this.sendSignal({ description: { type: "offer", sdp: peer.localDescription.sdp } });
     this.watch(peer);
   }
@@ -129,7 +129,7 @@ export class MediaCall {
   }
 
   /**
-   * Every half second: does anything still arrive? An address change leaves ICE
+   * Every quarter second: does anything still arrive? An address change leaves ICE
    * "disconnected" for a long time and never "failed", and an outage may not even reach
    * "disconnected" before it ends, so the bytes received are what counts (the advisor
    * always sends sound, muted or not, and RTCP besides).

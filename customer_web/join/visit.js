@@ -20,7 +20,7 @@ const WELCOME_TIMEOUT_MS = 10 * 1000;
 const QUALITY_EVERY_MS = 2000;
 // Bringing picture and sound back after they stopped (see recoverMedia).
 const RECOVERY_EVERY_MS = 1000;
-const PROBE_TIMEOUT_MS = 1000;
+const PROBE_TIMEOUT_MS = 600;
 const CONNECT_PATIENCE_MS = 2000;
 const REOFFER_AFTER_MS = 4000;
 const LANDING_PARTS = ["view", "loading", "unknown"];
