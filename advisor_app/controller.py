@@ -27,6 +27,7 @@ from advisor_app.media.devices import (
     choose_device,
     follow_devices,
 )
+from advisor_app.media.flow import MediaFlow
 from advisor_app.media.voice_activity import (
     MicrophoneNotice,
     MicrophoneWatch,
@@ -64,6 +65,7 @@ class ConsoleController(QObject, AdvisorEvents):
     messagesChanged = Signal(list)
     messageUpdated = Signal(dict)
     statsChanged = Signal(object)
+    mediaFlowChanged = Signal(object)  # MediaFlow or None
     customerVideoFrame = Signal(object)
     ownVideoFrame = Signal(object)
     microphoneLevel = Signal(float)
@@ -277,6 +279,9 @@ class ConsoleController(QObject, AdvisorEvents):
     def peer_started(self, peer: AdvisorPeer) -> None:
         peer.set_microphone_enabled(self.microphone_enabled)
         peer.set_camera_enabled(self.camera_enabled)
+
+    def media_flow_changed(self, flow: MediaFlow | None) -> None:
+        self.mediaFlowChanged.emit(flow)
 
     def refused(self, error: m.ErrorMessage) -> None:
         self.problem.emit(error.message)

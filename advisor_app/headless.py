@@ -22,6 +22,7 @@ import av
 from aiortc import MediaStreamTrack, RTCIceServer
 
 from advisor_app.media import AdvisorPeer
+from advisor_app.media.flow import Arrivals, MediaFlow, media_flow
 from advisor_app.net.live import AdvisorConnection, AdvisorEvent, Disconnected
 from advisor_app.net.rest import RestClient, ServerError
 from live_protocol import messages as m
@@ -30,6 +31,7 @@ from live_protocol.views import ChatLine, IceServer, VisitView
 log = logging.getLogger(__name__)
 
 EVENT_HISTORY = 500
+MEDIA_WATCH_SECONDS = 0.25
 
 
 class AdvisorEvents:
@@ -59,6 +61,10 @@ class AdvisorEvents:
 
     def peer_started(self, peer: AdvisorPeer) -> None:
         """A new peer connection answered the browser's offer."""
+
+    def media_flow_changed(self, flow: MediaFlow | None) -> None:
+        """The customer's picture and sound began to arrive, stopped (the console shows
+        that it is reconnecting), or came back; None once the call is over."""
 
     def refused(self, error: m.ErrorMessage) -> None:
         """The server refused something the advisor did."""
@@ -100,11 +106,13 @@ class HeadlessAdvisor:
         self.visit: VisitView | None = None
         self.waiting: list[VisitView] = []
         self.chat: list[ChatLine] = []
+        self.media_flow: MediaFlow | None = None
         # The newest events, for wait_for; a console runs all day, so not all of them.
         self.events: deque[AdvisorEvent] = deque(maxlen=EVENT_HISTORY)
         self.event_count = 0
         self._changed = asyncio.Condition()
         self._pump: asyncio.Task[None] | None = None
+        self._media_watch: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         if self.rest.token is None:
@@ -113,6 +121,7 @@ class HeadlessAdvisor:
         self.connection = AdvisorConnection(self.rest.ws_url, self.rest.token)
         self.connection.start()
         self._pump = asyncio.create_task(self._read_events(), name="headless-advisor")
+        self._media_watch = asyncio.create_task(self._watch_media(), name="media-watch")
         await self.wait_for(lambda e: e.type == "welcome")
 
     async def _read_events(self) -> None:
@@ -167,6 +176,7 @@ class HeadlessAdvisor:
                         candidate.candidate, candidate.sdpMid, candidate.sdpMLineIndex)
             case m.Ended():
                 await self._close_peer()
+                self._update_media_flow(ended=True)
                 self.visit = None
                 observer.session_ended(event)
             case m.MessagesUnread():
@@ -192,6 +202,29 @@ class HeadlessAdvisor:
         await self.connection.send(m.AdvisorSignal(
             type="signal", visit_id=self.visit.id,
             description=m.SessionDescription(type="answer", sdp=answer)))
+
+    async def _watch_media(self) -> None:
+        while True:
+            await asyncio.sleep(MEDIA_WATCH_SECONDS)
+            self._update_media_flow()
+
+    def _update_media_flow(self, *, ended: bool = False) -> None:
+        """Judge the customer's media (:func:`media_flow`). Between two peer connections
+        (the browser's new offer after an interruption) the state carries over, so it
+        stays "interrupted" until media flows on the new one."""
+        peer = self.peer
+        flow = self.media_flow
+        if ended:
+            flow = None
+        elif peer is not None and peer.plan is not None:
+            received = peer.received
+            arrivals = Arrivals(
+                last_audio_at=received.last_audio_frame_at if peer.plan.expect_audio else None,
+                last_video_at=received.last_video_frame_at if peer.plan.expect_video else None)
+            flow = media_flow(arrivals, asyncio.get_running_loop().time(), self.media_flow)
+        if flow != self.media_flow:
+            self.media_flow = flow
+            self.observer.media_flow_changed(flow)
 
     async def _refresh_turn_credentials(self) -> None:
         """TURN credentials expire (``VB_TURN_TTL_SECONDS``) and a console runs all day:
@@ -251,9 +284,10 @@ class HeadlessAdvisor:
 
     async def close(self) -> None:
         await self._close_peer()
-        if self._pump is not None:
-            self._pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pump
+        for task in (self._pump, self._media_watch):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self.connection is not None:
             await self.connection.close()

@@ -50,14 +50,17 @@ class SlidingRms:
 class ReceivedMedia:
     """What arrived from the customer so far; updated live while the tracks run.
 
-    ``first_video_frame_at`` is event-loop time (``loop.time()``). ``audio_rms``
-    is the level of the last ~second of audio, 0 (silence) to 1 (full scale).
+    ``first_video_frame_at`` and the ``last_…_at`` are event-loop time
+    (``loop.time()``). ``audio_rms`` is the level of the last ~second of audio, 0
+    (silence) to 1 (full scale).
     """
 
     video_frames: int = 0
     last_video_size: tuple[int, int] | None = None
     first_video_frame_at: float | None = None
+    last_video_frame_at: float | None = None
     audio_frames: int = 0
+    last_audio_frame_at: float | None = None
     audio_samples: int = 0
     audio_rms: float = 0.0
     _level: SlidingRms = field(default_factory=SlidingRms, repr=False, compare=False)
@@ -67,11 +70,13 @@ class ReceivedMedia:
         if self.first_video_frame_at is None:
             self.first_video_frame_at = at
         self.video_frames += 1
+        self.last_video_frame_at = at
         self.last_video_size = (frame.width, frame.height)
 
-    def count_audio(self, frame: av.AudioFrame) -> None:
-        """Note one decoded audio frame and update the running level."""
+    def count_audio(self, frame: av.AudioFrame, at: float) -> None:
+        """Note one decoded audio frame received at loop time ``at`` and update the level."""
         self.audio_frames += 1
+        self.last_audio_frame_at = at
         self.audio_samples += frame.samples
         self.audio_rms = self._level.add(frame)
 
@@ -128,6 +133,6 @@ async def consume_track(
             if on_video_frame is not None:
                 on_video_frame(frame)
         elif isinstance(frame, av.AudioFrame):
-            received.count_audio(frame)
+            received.count_audio(frame, loop.time())
             if on_audio_frame is not None:
                 on_audio_frame(frame)

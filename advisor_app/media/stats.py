@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 
@@ -92,3 +93,25 @@ def summarize(
         frames_per_second=rate(video_frames, previous.video_frames),
     )
     return stats, sample
+
+
+class LineQuality(StrEnum):
+    """The line to the customer in words; the same rule as the bars on the customer's
+    page (customer_web/join/flow.js ``qualityBars``: 3, 2 and 1 bars)."""
+
+    GOOD = "good"
+    WEAK = "weak"
+    VERY_WEAK = "very_weak"
+
+
+def line_quality(stats: SessionStats) -> LineQuality | None:
+    """Good below 200 ms round trip and 2 % loss, weak below 500 ms and 8 %, else very
+    weak; None before the first round trip is known."""
+    rtt, loss = stats.round_trip_time, stats.fraction_lost
+    if rtt is None:
+        return None
+    if rtt < 0.2 and loss < 0.02:
+        return LineQuality.GOOD
+    if rtt < 0.5 and loss < 0.08:
+        return LineQuality.WEAK
+    return LineQuality.VERY_WEAK

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.media import SessionStats
+from advisor_app.media.flow import MediaFlow
+from advisor_app.media.stats import LineQuality, line_quality
 from advisor_app.media.voice_activity import MicrophoneNotice
 from advisor_app.ui.level_meter import LevelMeter
 from advisor_app.ui.models import ChatModel
@@ -54,12 +56,21 @@ def plain_label(text: str = "", object_name: str = "") -> QLabel:
 
 
 def stats_text(stats: SessionStats) -> str:
+    """The quality line: the line in words first, then the figures behind them."""
+    words = {
+        LineQuality.GOOD: QCoreApplication.translate("SessionView", "Verbindung gut"),
+        LineQuality.WEAK: QCoreApplication.translate("SessionView", "Verbindung schwach"),
+        LineQuality.VERY_WEAK: QCoreApplication.translate("SessionView",
+                                                          "Verbindung sehr schwach"),
+    }
+    quality = line_quality(stats)
     rtt = "–" if stats.round_trip_time is None else f"{stats.round_trip_time * 1000:.0f} ms"
-    return QCoreApplication.translate(
+    figures = QCoreApplication.translate(
         "SessionView", "RTT {rtt} · empfangen {down:.0f} kbit/s · gesendet {up:.0f} kbit/s · "
         "Verlust {loss:.1f} % · {fps:.0f} Bilder/s").format(
         rtt=rtt, down=stats.inbound_bitrate / 1000, up=stats.outbound_bitrate / 1000,
         loss=stats.fraction_lost * 100, fps=stats.frames_per_second)
+    return figures if quality is None else f"{words[quality]} · {figures}"
 
 
 CHAT_WIDTH = 300
@@ -126,9 +137,13 @@ class SessionView(QWidget):
         self.quality = plain_label(object_name="quality")
         self.device_notice = plain_label(object_name="deviceNotice")
         self.device_notice.hide()
+        # While the customer's picture and sound do not arrive: what is going on.
+        self.media_state = plain_label(object_name="mediaState")
+        self.media_state.setAccessibleName(self.tr("Verbindungsstatus"))
+        self.media_state.hide()
         # Narrow chat column or long names: wrap, never cut off.
         for label in (self.name, self.phone, self.consent, self.allowed, self.quality,
-                      self.device_notice):
+                      self.device_notice, self.media_state):
             label.setWordWrap(True)
 
         self.chat_view = QListView()
@@ -176,6 +191,7 @@ class SessionView(QWidget):
         video_area.setObjectName("videoArea")
         video_layout = QVBoxLayout(video_area)
         video_layout.setContentsMargins(0, 0, 0, 0)
+        video_layout.addWidget(self.media_state)
         video_layout.addWidget(self.customer_video, 1)
         controls = QHBoxLayout()
         controls.addWidget(self.mute_button)
@@ -270,6 +286,7 @@ class SessionView(QWidget):
         if not video:
             self.customer_video.clear()
             self.quality.setText("")
+            self.show_media_flow(None)
 
     def show_device_notice(self, text: str) -> None:
         """A camera, microphone or speaker changed under the advisor (until the session ends)."""
@@ -301,6 +318,21 @@ class SessionView(QWidget):
         self.microphone_notice.setText(text)
         self.microphone_notice.setAccessibleName(text)
         self.microphone_notice.setVisible(notice is not None)
+    def show_media_flow(self, flow: MediaFlow | None) -> None:
+        """Say so while the customer's media is connecting or interrupted, and warn while
+        their picture is frozen."""
+        texts = {
+            MediaFlow.CONNECTING: self.tr("Bild und Ton werden verbunden …"),
+            MediaFlow.INTERRUPTED: self.tr(
+                "Verbindung wird wiederhergestellt … Bild und Ton des Kunden kommen gerade "
+                "nicht an; der Chat funktioniert weiter."),
+            MediaFlow.FROZEN: self.tr(
+                "Das Bild des Kunden steht: Es kommen keine neuen Bilder an, der Ton schon."),
+        }
+        text = texts.get(flow, "") if flow is not None else ""
+        self.media_state.setText(text)
+        self.media_state.setVisible(bool(text))
+        self.media_state.setProperty("interrupted", flow == MediaFlow.INTERRUPTED)
 
     def show_stats(self, stats: SessionStats) -> None:
         self.quality.setText(stats_text(stats))

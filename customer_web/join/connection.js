@@ -68,6 +68,7 @@ export class Connection {
     this.heartbeatMs = DEFAULT_HEARTBEAT_SECONDS * 1000;
     this.retryTimer = null;
     this.pongWaiters = [];
+    this.connectedAt = 0;
   }
 
   get isOpen() {
@@ -84,6 +85,7 @@ export class Connection {
     const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
     const socket = new WebSocket(`${scheme}//${window.location.host}/ws/customer`);
     this.socket = socket;
+    this.connectedAt = performance.now();
     this.welcomed = false;
     this.refused = false;
     this.onState(this.attempt === 0 ? "connecting" : "reconnecting");
@@ -95,6 +97,9 @@ export class Connection {
   }
 
   receive(socket, data) {
+    if (socket !== this.socket) {
+      return; // a socket given up on (reconnectNow) may still deliver old news
+    }
     let message;
     try {
       message = JSON.parse(data);
@@ -159,8 +164,11 @@ export class Connection {
     return true;
   }
 
-  /** Milliseconds for one ping/pong, or null if the connection is down. */
-  roundTrip() {
+  /**
+   * Milliseconds for one ping/pong, or null if the connection is down — or, with
+   * `timeoutMs`, if no pong came in time (a socket whose network went away stays "open").
+   */
+  roundTrip(timeoutMs = null) {
     if (!this.isOpen) {
       return Promise.resolve(null);
     }
@@ -168,7 +176,34 @@ export class Connection {
     return new Promise((resolve) => {
       this.pongWaiters.push((failed) => resolve(failed === null ? null : performance.now() - started));
       this.socket.send(JSON.stringify({ type: "ping" }));
+      if (timeoutMs !== null) {
+        window.setTimeout(() => resolve(null), timeoutMs);
+      }
     });
+  }
+
+  /**
+   * The network under the socket changed or went away: give up on it now, without the
+   * closing handshake a dead network cannot carry, and connect again at once. An attempt
+   * younger than `patienceMs` is left to finish.
+   */
+  reconnectNow(patienceMs) {
+    if (this.stopped || this.refused) {
+      return;
+    }
+    const trying = this.socket?.readyState === WebSocket.CONNECTING || (this.socket && !this.welcomed);
+    if (trying && performance.now() - this.connectedAt < patienceMs) {
+      return;
+    }
+    const old = this.socket;
+    this.socket = null;
+    window.clearInterval(this.heartbeat);
+    for (const resolve of this.pongWaiters.splice(0)) {
+      resolve(null);
+    }
+    old?.close();
+    this.attempt = Math.max(this.attempt, 1); // shown as "reconnecting"
+    this.connect();
   }
 
   close() {

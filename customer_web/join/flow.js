@@ -95,3 +95,18 @@ export function qualityBars({ roundTrip, loss }) {
   }
   return 1;
 }
+
+/** How long nothing may arrive before a call counts as interrupted (milliseconds). */
+export const MEDIA_SILENCE_MS = 1000;
+
+/**
+ * Whether a call's media path is down: ICE lost its pair, or nothing arrived for
+ * MEDIA_SILENCE_MS. `received`: whether anything arrived on this peer connection yet (a
+ * new one that is still connecting is not "down", it is not up yet).
+ */
+export function mediaInterrupted({ iceState, silentMs, received }) {
+  if (iceState === "disconnected" || iceState === "failed") {
+    return true;
+  }
+  return received && silentMs > MEDIA_SILENCE_MS;
+}

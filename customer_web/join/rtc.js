@@ -2,8 +2,10 @@
 // always; the own camera only if the advisor may see the customer ("show_me"), the
 // advisor's camera only if the customer wants to see them ("see_advisor").
 
-import { qualityBars } from "./flow.js";
+import { mediaInterrupted, qualityBars } from "./flow.js";
 import { listenToMicrophone } from "./mic-watch.js";
+
+const WATCH_EVERY_MS = 250;
 
 /** The video transceiver's direction for the customer's choices, or null for none. */
 export function videoDirection({ seeAdvisor, showMe }) {
@@ -16,17 +18,32 @@ export function videoDirection({ seeAdvisor, showMe }) {
   return seeAdvisor ? "recvonly" : null;
 }
 
+/** Bytes received on the peer connection's transports so far. */
+async function bytesReceived(peer) {
+  let bytes = 0;
+  (await peer.getStats()).forEach((entry) => {
+    if (entry.type === "transport") {
+      bytes += entry.bytesReceived ?? 0;
+    }
+  });
+  return bytes;
+}
+
 export class MediaCall {
   /**
    * `sendSignal(payload)` sends {description} or {candidate}; `onRemoteStream(stream)`,
    * `onLocalStream(stream)`, `onState(state)` and `onMicrophone(watch)` (what the own
-   * microphone hears, muted or not: mic-watch.js) report to the view. `iceServers` and
+   * microphone hears, muted or not: mic-watch.js) report to the view; `onInterrupted()` is
+   * called once when a call that was flowing stops receiving (see `watch`), and the state
+   * stays "reconnecting" until media flows again on this or a new peer connection
+   * (`offer()` again, which the visit does). `iceServers` and
    * `iceTransportPolicy` come from the server's media_config: with "relay" (the server's
    * VB_ICE_TRANSPORT_POLICY) media flows only through the TURN server.
    */
   constructor({
     iceServers, iceTransportPolicy, choice, sendSignal, onRemoteStream, onLocalStream, onState,
     onMicrophone,
+    onInterrupted,
   }) {
     this.iceServers = iceServers ?? [];
     this.iceTransportPolicy = iceTransportPolicy ?? "all";
@@ -37,11 +54,16 @@ export class MediaCall {
     this.onState = onState;
     this.onMicrophone = onMicrophone;
     this.stopListening = null;
+    this.onInterrupted = onInterrupted ?? (() => {});
     this.local = null;
     this.peer = null;
     this.pendingCandidates = [];
     this.muted = false;
     this.cameraOff = false;
+    this.flowing = false; // media arrived and still arrives
+    this.interrupted = false; // it flowed, then stopped; not yet back
+    this.offeredAt = 0;
+    this.watchTimer = null;
   }
 
   /** Open the microphone (and the camera only if the advisor may see the customer). */
@@ -64,6 +86,7 @@ export class MediaCall {
 
   /** A fresh peer connection and offer (first start, reconnect, or a changed choice). */
   async offer() {
+    this.offeredAt = performance.now();
     this.closePeer();
     if (!this.local) {
       await this.openDevices();
@@ -87,7 +110,7 @@ export class MediaCall {
     });
     peer.addEventListener("connectionstatechange", () => {
       if (this.peer === peer) {
-        this.onState(peer.connectionState);
+        this.report(peer.connectionState);
       }
     });
     const audio = this.local.getAudioTracks()[0];
@@ -104,8 +127,52 @@ export class MediaCall {
       });
     }
     await peer.setLocalDescription(await peer.createOffer());
-    this.onState("connecting");
+    this.report("connecting");
     this.sendSignal({ description: { type: "offer", sdp: peer.localDescription.sdp } });
+    this.watch(peer);
+  }
+
+  /** The state for the view; while interrupted it stays "reconnecting" until media flows. */
+  report(state) {
+    this.onState(this.interrupted && state !== "no-microphone" ? "reconnecting" : state);
+  }
+
+  /**
+   * Every quarter second: does anything still arrive? An address change leaves ICE
+   * "disconnected" for a long time and never "failed", and an outage may not even reach
+   * "disconnected" before it ends, so the bytes received are what counts (the advisor
+   * always sends sound, muted or not, and RTCP besides).
+   */
+  watch(peer) {
+    window.clearInterval(this.watchTimer);
+    let received = -1;
+    let progressAt = performance.now();
+    this.watchTimer = window.setInterval(async () => {
+      const bytes = await bytesReceived(peer).catch(() => received);
+      if (this.peer !== peer) {
+        return;
+      }
+      const now = performance.now();
+      if (bytes > received) {
+        received = bytes;
+        progressAt = now;
+      }
+      const down = mediaInterrupted({
+        iceState: peer.iceConnectionState,
+        silentMs: now - progressAt,
+        received: bytes > 0,
+      });
+      if (this.flowing && down) {
+        this.flowing = false;
+        this.interrupted = true;
+        this.report("reconnecting");
+        this.onInterrupted();
+      } else if (!this.flowing && !down && bytes > 0 && peer.connectionState === "connected") {
+        this.flowing = true;
+        this.interrupted = false;
+        this.report("connected");
+      }
+    }, WATCH_EVERY_MS);
   }
 
   /** A `signal` from the advisor: the answer or a candidate. */
@@ -173,6 +240,7 @@ export class MediaCall {
   }
 
   closePeer() {
+    window.clearInterval(this.watchTimer);
     this.peer?.close();
     this.peer = null;
   }

@@ -18,6 +18,11 @@ import { WaitingView } from "./view-waiting.js";
 
 const WELCOME_TIMEOUT_MS = 10 * 1000;
 const QUALITY_EVERY_MS = 2000;
+// Bringing picture and sound back after they stopped (see recoverMedia).
+const RECOVERY_EVERY_MS = 1000;
+const PROBE_TIMEOUT_MS = 600;
+const CONNECT_PATIENCE_MS = 2000;
+const REOFFER_AFTER_MS = 4000;
 const LANDING_PARTS = ["view", "loading", "unknown"];
 const ENTERED = Symbol("entered"); // the handler showed its step itself
 
@@ -31,6 +36,7 @@ class Visit {
     this.chat = new ChatLog();
     this.call = null;
     this.qualityTimer = null;
+    this.recoveryTimer = null;
     this.signInReply = null;
     this.welcomeWaiters = [];
     this.connection = new Connection({
@@ -204,8 +210,13 @@ class Visit {
       this.session.show(visit);
       this.session.showChat(this.chat);
       if (visit.mode === "video") {
-        // A new session, a changed choice, or a reconnect: a fresh peer connection.
-        this.startCall(visit, message.type === "session_started" || !this.call);
+        // A new session, a changed choice, or a reconnect: a fresh peer connection —
+        // unless the call carried on by itself while only the WebSocket was away.
+        if (message.type === "session_started" || !this.call?.flowing) {
+          this.startCall(visit, message.type === "session_started" || !this.call);
+        } else {
+          this.session.setState("connected");
+        }
       } else {
         this.stopCall();
         this.session.setState("text");
@@ -227,6 +238,7 @@ class Visit {
         onLocalStream: (stream) => this.session.setLocalStream(stream),
         onState: (state) => this.session.setState(state),
         onMicrophone: (watch) => this.session.showMicrophone(watch),
+        onInterrupted: () => this.recoverMedia(),
       });
       this.qualityTimer = window.setInterval(async () => {
         this.session.setBars(await this.call?.quality().catch(() => 0) ?? 0);
@@ -237,7 +249,43 @@ class Visit {
     this.call.offer().catch(() => this.session.setState("failed"));
   }
 
+  /**
+   * Picture and sound stopped arriving (an outage, a new network): bring them back without
+   * waiting for ICE to fail, which it never does after an address change. The console's
+   * aiortc cannot restart ICE, so it is always a new peer connection, offered through the
+   * server. Every second until media flows again: is the WebSocket still alive (a pong
+   * within a second)? If not, connect it again at once (the welcome that resumes the visit
+   * starts the new offer; chat lines not yet confirmed are sent again then). If it is,
+   * offer a new peer connection, again when one has not connected within a few seconds.
+   */
+  recoverMedia() {
+    if (this.recoveryTimer !== null) {
+      return;
+    }
+    const tick = async () => {
+      const call = this.call;
+      if (!call || call.flowing) {
+        this.recoveryTimer = null;
+        return;
+      }
+      const alive = (await this.connection.roundTrip(PROBE_TIMEOUT_MS)) !== null;
+      if (this.call !== call || call.flowing) {
+        this.recoveryTimer = null;
+        return;
+      }
+      if (!alive) {
+        this.connection.reconnectNow(CONNECT_PATIENCE_MS);
+      } else if (performance.now() - call.offeredAt > REOFFER_AFTER_MS) {
+        call.offer().catch(() => this.session.setState("failed"));
+      }
+      this.recoveryTimer = window.setTimeout(tick, RECOVERY_EVERY_MS);
+    };
+    this.recoveryTimer = window.setTimeout(tick, 0);
+  }
+
   stopCall() {
+    window.clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = null;
     window.clearInterval(this.qualityTimer);
     this.call?.stop();
     this.call = null;

@@ -27,12 +27,12 @@
 <context>
     <name>AudioInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="258"/>
+        <location filename="../../advisor_app/media/capture.py" line="256"/>
         <source>Das Mikrofon lässt sich nicht öffnen.</source>
         <translation>The microphone cannot be opened.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="261"/>
+        <location filename="../../advisor_app/media/capture.py" line="259"/>
         <source>Das gewählte Mikrofon ist nicht angeschlossen.</source>
         <translation>The chosen microphone is not connected.</translation>
     </message>
@@ -279,90 +279,125 @@
 <context>
     <name>SessionView</name>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="58"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="61"/>
+        <source>Verbindung gut</source>
+        <translation>Good connection</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="62"/>
+        <source>Verbindung schwach</source>
+        <translation>Weak connection</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="63"/>
+        <source>Verbindung sehr schwach</source>
+        <translation>Very weak connection</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="68"/>
         <source>RTT {rtt} · empfangen {down:.0f} kbit/s · gesendet {up:.0f} kbit/s · Verlust {loss:.1f} % · {fps:.0f} Bilder/s</source>
         <translation>RTT {rtt} · received {down:.0f} kbit/s · sent {up:.0f} kbit/s · loss {loss:.1f} % · {fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="117"/>
-        <location filename="../../advisor_app/ui/session_view.py" line="269"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="128"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="285"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="118"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="129"/>
         <source>Ihre Kamera</source>
         <translation>Your camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="145"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="142"/>
+        <source>Verbindungsstatus</source>
+        <translation>Connection status</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="160"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="147"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="162"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="151"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="166"/>
         <source>Stumm</source>
         <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="161"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="176"/>
         <source>Kamera aus</source>
         <translation>Camera off</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="164"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="179"/>
         <source>Gespräch beenden</source>
         <translation>End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="170"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="185"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="171"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="186"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="172"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="187"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="173"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="188"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="205"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="221"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="211"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="227"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="265"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="281"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="267"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="283"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="284"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="301"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="325"/>
+        <source>Bild und Ton werden verbunden …</source>
+        <translation>Connecting picture and sound …</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="327"/>
+        <source>Verbindung wird wiederhergestellt … Bild und Ton des Kunden kommen gerade nicht an; der Chat funktioniert weiter.</source>
+        <translation>Restoring the connection … The customer&apos;s picture and sound are not arriving right now; the chat keeps working.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="330"/>
+        <source>Das Bild des Kunden steht: Es kommen keine neuen Bilder an, der Ton schon.</source>
+        <translation>The customer&apos;s picture is frozen: no new pictures arrive, the sound does.</translation>
     </message>
 </context>
 <context>
@@ -673,12 +708,12 @@
 <context>
     <name>VideoInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="141"/>
+        <location filename="../../advisor_app/media/capture.py" line="140"/>
         <source>Die gewählte Kamera ist nicht angeschlossen.</source>
         <translation>The chosen camera is not connected.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="163"/>
+        <location filename="../../advisor_app/media/capture.py" line="162"/>
         <source>Die Kamera meldet einen Fehler: {text}</source>
         <translation>The camera reports an error: {text}</translation>
     </message>

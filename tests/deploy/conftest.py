@@ -22,7 +22,8 @@ from server.db import migrate
 from server.db.session import Database
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, _create_database
 from tests.fixtures.coturn import TurnServer, turnserver_binary
-from tests.fixtures.nginx import Nginx, nginx_binary
+from tests.fixtures.netsim import ImpairedNetwork, require_prerequisites
+from tests.fixtures.nginx import Nginx, nginx_binary, self_signed_certificate
 from tests.fixtures.redis import RedisServer, redis_server_binary
 from tests.fixtures.server import ServerProcess
 from tests.web.conftest import BrowserProblems
@@ -204,3 +205,113 @@ def relay_advisor(relay_site: Site) -> Iterator[Advisor]:
 def scaled_advisor(scaled_site: ScaledSite) -> Iterator[Advisor]:
     yield from advisor_for(scaled_site.site)
 
+
+
+# An impaired network: the customer's Chromium behind a router namespace ----------------
+
+
+@dataclass
+class NetworkSite:
+    """A server on the root namespace's side of an impaired network, the Chromium that
+    reaches it from the customer's namespace, and the network itself."""
+
+    site: Site
+    network: ImpairedNetwork
+    server: ServerProcess
+
+
+@pytest.fixture(scope="module")
+def network() -> Iterator[ImpairedNetwork]:
+    """One impaired network per module; each test leaves it good and connected."""
+    require(require_prerequisites)
+    with ImpairedNetwork() as network:
+        yield network
+
+
+@pytest.fixture(scope="module")
+def network_port() -> int:
+    """The port of every test server of the module, on the network's own address: 80, as
+    a strict firewall lets through. The browser treats exactly this origin as secure
+    (getUserMedia needs a secure context)."""
+    return 80
+
+
+@pytest.fixture(scope="module")
+def chromium_behind_network(network: ImpairedNetwork, network_port: int,
+                            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/bootstrap (apt-get install chromium)")
+    wrapper = network.browser_wrapper(tmp_path_factory.mktemp("browser"), CHROMIUM)
+    origin = f"http://{network.server_address}:{network_port}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(wrapper), headless=True,
+            # coturn's certificate for TURN over TLS is self-signed here (Let's Encrypt's
+            # in production): without the last flag Chromium drops the TLS connection.
+            args=[*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={origin}",
+                  "--ignore-certificate-errors"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def impaired_page(chromium_behind_network: Browser) -> Iterator[Page]:
+    context = chromium_behind_network.new_context(viewport={"width": 1280, "height": 900},
+                                                  locale="de-DE")
+    yield context.new_page()
+    context.close()
+
+
+def start_network_site(tmp_path: Path, network: ImpairedNetwork, port: int,
+                       env: dict[str, str]) -> tuple[Site, ServerProcess]:
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    database_url = f"sqlite+aiosqlite:///{data_dir / 'videoberatung.db'}"
+    server = ServerProcess(database_url, data_dir, {}, host=network.server_address, port=port)
+    server.env.update(env, VB_PUBLIC_URL=server.url)
+    site = seed_site(database_url, data_dir, server.url)
+    server.start()
+    return site, server
+
+
+@pytest.fixture
+def network_site(tmp_path: Path, network: ImpairedNetwork,
+                 network_port: int) -> Iterator[NetworkSite]:
+    """Our server where the operator has it; the network good again afterwards."""
+    site, server = start_network_site(tmp_path, network, network_port, {})
+    try:
+        yield NetworkSite(site, network, server)
+    finally:
+        server.stop()
+        network.clear()
+
+
+@pytest.fixture
+def network_advisor(network_site: NetworkSite) -> Iterator[Advisor]:
+    yield from advisor_for(network_site.site)
+
+
+TURN_TLS_PORT = 443  # what the strictest firewalls let through
+
+
+@pytest.fixture
+def network_turn_site(tmp_path: Path, network: ImpairedNetwork,
+                      network_port: int) -> Iterator[NetworkSite]:
+    """As :func:`network_site`, with coturn beside the server: TURN over UDP and TCP on
+    its own port and over TLS on 443, its certificate self-signed for the address."""
+    require(turnserver_binary)
+    address = network.server_address
+    cert, key = self_signed_certificate(tmp_path / "tls", address)
+    with TurnServer(tmp_path / "coturn", address=address, tls=(TURN_TLS_PORT, cert, key),
+                    allowed_peer=address) as turn:
+        site, server = start_network_site(tmp_path, network, network_port, turn.server_env())
+        try:
+            yield NetworkSite(site, network, server)
+        finally:
+            server.stop()
+            network.clear()
+
+
+@pytest.fixture
+def network_turn_advisor(network_turn_site: NetworkSite) -> Iterator[Advisor]:
+    yield from advisor_for(network_turn_site.site)

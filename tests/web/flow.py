@@ -73,6 +73,15 @@ class Advisor:
                             and self.engine.peer.received.video_frames > 10
                             and self.engine.peer.received.audio_rms > 0.01, what=what)
 
+    def engine_state_is(self, flow: Any, timeout: float = 15) -> None:
+        """Wait until the engine judges the customer's media ``flow`` (a MediaFlow)."""
+        self.wait_until(lambda: self.engine.media_flow == flow,
+                        f"the console's media state is {flow}", timeout)
+
+    def wait_until(self, condition: Callable[[], object], what: str,
+                   timeout: float = 15) -> None:
+        eventually_blocking(condition, what=what, timeout=timeout)
+
     def wait_for(self, condition: Callable[[Any], bool]) -> Any:
         return self.run(self.engine.wait_for(condition))
 

@@ -12,7 +12,13 @@ from aiortc.stats import (
     RTCTransportStats,
 )
 
-from advisor_app.media.stats import StatsSample, summarize
+from advisor_app.media.stats import (
+    LineQuality,
+    SessionStats,
+    StatsSample,
+    line_quality,
+    summarize,
+)
 
 NOW = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
 
@@ -88,3 +94,22 @@ def test_negative_loss_from_duplicates_counts_as_none() -> None:
     )
 
     assert (stats.packets_lost, stats.fraction_lost) == (0, 0.0)
+
+
+def quality(rtt: float | None, loss: float) -> LineQuality | None:
+    return line_quality(SessionStats(round_trip_time=rtt, inbound_bitrate=0,
+                                     outbound_bitrate=0, packets_lost=0, fraction_lost=loss,
+                                     frames_per_second=0))
+
+
+def test_the_line_in_words_follows_the_customers_bars() -> None:
+    assert quality(None, 0.0) is None
+    assert quality(0.05, 0.0) == LineQuality.GOOD
+    # The mobile profile (docs/network-profiles.md): about 150 ms and 1 % loss.
+    assert quality(0.15, 0.01) == LineQuality.GOOD
+    assert quality(0.25, 0.01) == LineQuality.WEAK
+    assert quality(0.15, 0.05) == LineQuality.WEAK
+    # The poor profile: about 300 ms and 5 % loss in bursts; the bursts push it over.
+    assert quality(0.31, 0.05) == LineQuality.WEAK
+    assert quality(0.31, 0.09) == LineQuality.VERY_WEAK
+    assert quality(0.6, 0.0) == LineQuality.VERY_WEAK

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from advisor_app.media.convert import frame_to_image
+from advisor_app.media.flow import MediaFlow
 from advisor_app.media.synthetic import draw_frame
 from advisor_app.net.rest import ServerError, field_errors
 from advisor_app.ui.booking import BookingDialog
@@ -115,3 +116,24 @@ def test_long_chat_lines_wrap_instead_of_being_cut(qtbot: QtBot) -> None:
     long = view.chat_view.visualRect(view.chat_model.index(1, 0))
     assert long.height() > 3 * short.height()
     assert long.width() <= view.chat_view.viewport().width()
+
+
+def test_the_session_says_when_the_customers_media_is_away_or_frozen(
+        qtbot: QtBot) -> None:
+    view = SessionView()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    assert not view.media_state.isVisible()
+    view.show_media_flow(MediaFlow.INTERRUPTED)
+    assert view.media_state.isVisible()
+    assert view.media_state.text().startswith("Verbindung wird wiederhergestellt …")
+    view.show_media_flow(MediaFlow.FLOWING)
+    assert not view.media_state.isVisible()
+    view.show_media_flow(MediaFlow.FROZEN)
+    assert view.media_state.isVisible()
+    assert view.media_state.text().startswith("Das Bild des Kunden steht")
+    view.show_media_flow(MediaFlow.CONNECTING)
+    assert view.media_state.text() == "Bild und Ton werden verbunden …"
+    view.show_media_flow(None)
+    assert not view.media_state.isVisible()
