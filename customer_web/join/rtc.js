@@ -20,10 +20,12 @@ export class MediaCall {
    * `sendSignal(payload)` sends {description} or {candidate}; `onRemoteStream(stream)`,
    * `onLocalStream(stream)` and `onState(state)` report to the view. `iceServers` and
    * `iceTransportPolicy` come from the server's media_config: with "relay" (the server's
-   * VB_ICE_TRANSPORT_POLICY) media flows only through the TURN server.
+   * VB_ICE_TRANSPORT_POLICY) media flows only through the TURN server. `acquire(wanted)`
+   * returns the own stream (local-media.js reuses the system check's microphone).
    */
   constructor({
     iceServers, iceTransportPolicy, choice, sendSignal, onRemoteStream, onLocalStream, onState,
+    acquire = (wanted) => navigator.mediaDevices.getUserMedia(wanted),
   }) {
     this.iceServers = iceServers ?? [];
     this.iceTransportPolicy = iceTransportPolicy ?? "all";
@@ -32,6 +34,7 @@ export class MediaCall {
     this.onRemoteStream = onRemoteStream;
     this.onLocalStream = onLocalStream;
     this.onState = onState;
+    this.acquire = acquire;
     this.local = null;
     this.peer = null;
     this.pendingCandidates = [];
@@ -43,7 +46,7 @@ export class MediaCall {
   async openDevices() {
     const wanted = { audio: true, video: this.choice.showMe };
     try {
-      this.local = await navigator.mediaDevices.getUserMedia(wanted);
+      this.local = await this.acquire(wanted);
     } catch {
       // Without a microphone the customer can still listen (and chat).
       this.local = new MediaStream();
@@ -120,6 +123,24 @@ export class MediaCall {
         this.pendingCandidates.push(message.candidate);
       }
     }
+  }
+
+  /** Put a fresh device track where one of its kind ended (the page was in the background). */
+  async replaceLocalTrack(track) {
+    for (const old of this.local?.getTracks() ?? []) {
+      if (old.kind === track.kind) {
+        this.local.removeTrack(old);
+        old.stop();
+      }
+    }
+    this.local ??= new MediaStream();
+    this.local.addTrack(track);
+    this.applyTrackSwitches();
+    const transceiver = this.peer
+      ?.getTransceivers()
+      .find((candidate) => candidate.receiver.track?.kind === track.kind);
+    await transceiver?.sender.replaceTrack(track);
+    this.onLocalStream(this.local);
   }
 
   setMuted(muted) {

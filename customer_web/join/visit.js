@@ -4,10 +4,13 @@
 import { t } from "../common/i18n.js";
 import { ChatLog } from "./chat.js";
 import { Connection, forgetVisitToken, recallVisitToken, rememberVisitToken } from "./connection.js";
+import { DeviceResume } from "./device-resume.js";
 import { announce, byId } from "./dom.js";
 import { nextStep, Step } from "./flow.js";
+import { LocalMedia } from "./local-media.js";
 import { PROTOCOL_VERSION } from "./protocol.js";
 import { MediaCall } from "./rtc.js";
+import { SpeakerChoice } from "./speaker-choice.js";
 import "./texts.js";
 import { CheckView } from "./view-check.js";
 import { ChoiceView } from "./view-choice.js";
@@ -20,6 +23,8 @@ const WELCOME_TIMEOUT_MS = 10 * 1000;
 const QUALITY_EVERY_MS = 2000;
 const LANDING_PARTS = ["view", "loading", "unknown"];
 const ENTERED = Symbol("entered"); // the handler showed its step itself
+// Until these steps the microphone of the system check is kept for the call.
+const KEEPS_MICROPHONE = [Step.CHECK, Step.SIGN_IN, Step.WAITING, Step.CHOICE, Step.SESSION];
 
 class Visit {
   constructor({ joinToken, config }) {
@@ -38,7 +43,14 @@ class Visit {
       onMessage: (message) => this.receive(message),
       onState: (state) => this.connectionState(state),
     });
-    this.check = new CheckView({ onNext: () => this.goTo(Step.SIGN_IN) });
+    this.localMedia = new LocalMedia();
+    this.speaker = new SpeakerChoice({ row: byId("speaker-choice"), select: byId("speaker-select") });
+    this.devices = new DeviceResume({ call: () => this.call, notice: byId("device-notice") });
+    this.check = new CheckView({
+      onNext: () => this.goTo(Step.SIGN_IN),
+      localMedia: this.localMedia,
+      speaker: this.speaker,
+    });
     this.signIn = new SignInView({ submit: (message) => this.sendSignIn(message) });
     this.waiting = new WaitingView({ send: (message) => this.connection.send(message) });
     this.choice = new ChoiceView({
@@ -94,6 +106,9 @@ class Visit {
       this.check.leave();
     }
     this.step = step;
+    if (!KEEPS_MICROPHONE.includes(step)) {
+      this.localMedia.release();
+    }
     for (const id of LANDING_PARTS) {
       byId(id).hidden = true;
     }
@@ -208,6 +223,7 @@ class Visit {
         this.startCall(visit, message.type === "session_started" || !this.call);
       } else {
         this.stopCall();
+        this.localMedia.release();
         this.session.setState("text");
       }
     }
@@ -223,9 +239,13 @@ class Visit {
         iceTransportPolicy: this.iceTransportPolicy,
         choice,
         sendSignal: (payload) => this.connection.send({ type: "signal", ...payload }),
-        onRemoteStream: (stream) => this.session.setRemoteStream(stream),
+        onRemoteStream: (stream) => {
+          this.session.setRemoteStream(stream);
+          this.speaker.apply(byId("remote-video"));
+        },
         onLocalStream: (stream) => this.session.setLocalStream(stream),
         onState: (state) => this.session.setState(state),
+        acquire: (wanted) => this.localMedia.acquire(wanted),
       });
       this.qualityTimer = window.setInterval(async () => {
         this.session.setBars(await this.call?.quality().catch(() => 0) ?? 0);
@@ -237,6 +257,7 @@ class Visit {
   }
 
   stopCall() {
+    this.devices.clear();
     window.clearInterval(this.qualityTimer);
     this.call?.stop();
     this.call = null;
