@@ -19,7 +19,7 @@ export function browserFamily(userAgent = navigator.userAgent, touchPoints = nav
   if (/\bFirefox\//.test(agent)) {
     return "firefox";
   }
-  if (/\b(Chrome|Chromium)\//.test(agent)) {
+  if (/(Chrome|Chromium)\//.test(agent)) {
     return "chrome";
   }
   if (/\bVersion\/[\d.]+.*\bSafari\//.test(agent)) {
