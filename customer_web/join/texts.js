@@ -64,6 +64,7 @@ addTexts({
     "check.fail.media":
       "Bild und Ton können aus diesem Netz vermutlich nicht übertragen werden (z. B. wegen einer Firmen-Firewall). Versuchen Sie ein anderes Netz oder wählen Sie später „nur Text übertragen“.",
     "check.quality.good": "Gut – Bild und Ton sollten flüssig laufen.",
+    "check.quality.text": "Gut genug für den Text-Chat.",
     "check.quality.medium": "Mittel – Bild und Ton können gelegentlich stocken.",
     "check.quality.weak":
       "Schwach – wählen Sie besser „nur Text übertragen“ oder gehen Sie näher an Ihren WLAN-Router.",
@@ -258,6 +259,7 @@ addTexts({
     "check.fail.media":
       "Picture and sound can probably not be transmitted from this network (e.g. because of a company firewall). Try another network or choose “text only” later.",
     "check.quality.good": "Good – picture and sound should run smoothly.",
+    "check.quality.text": "Good enough for the text chat.",
     "check.quality.medium": "Medium – picture and sound may stutter now and then.",
     "check.quality.weak": "Weak – better choose “text only” or move closer to your Wi-Fi router.",
     "check.summary.all": "All set. Click “Continue”.",

@@ -160,7 +160,10 @@ export class CheckView {
       mediaKey = "check.fail.media.browser";
     }
     this.set("media", candidates > 0 ? "ok" : "fail", mediaKey);
-    this.set("quality", quality === "weak" || !quality ? "fail" : "ok", `check.quality.${quality ?? "weak"}`);
+    const usable = quality === "good" || quality === "medium";
+    // Without WebRTC only the chat will use the line: say so rather than promise a picture.
+    const qualityKey = usable && !hasWebRtc() ? "check.quality.text" : `check.quality.${quality ?? "weak"}`;
+    this.set("quality", usable ? "ok" : "fail", qualityKey);
   }
 
   /** The server became reachable later (after a reconnect). */

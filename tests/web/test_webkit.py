@@ -33,9 +33,11 @@ def advisor(live_server: Any) -> Iterator[Advisor]:
 
 
 def screenshot(browser: WebKitSession, name: str) -> None:
+    """The window (tall enough for a whole step), when VB_SCREENSHOT_DIR is set."""
     folder = os.environ.get("VB_SCREENSHOT_DIR")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
+        browser.run("window.scrollTo(0, 0)")
         browser.screenshot(Path(folder) / f"webkit-{name}.png")
 
 
@@ -57,8 +59,16 @@ def chat_texts(browser: WebKitSession) -> list[str]:
 def test_text_session_end_to_end_in_a_browser_without_webrtc(
     live_server: Any, webkit: WebKitSession, advisor: Advisor
 ) -> None:
-    webkit.set_window_size(1280, 1000)
+    # Tall enough that a screenshot shows a whole step.
+    webkit.set_window_size(1280, 1900)
     webkit.goto(f"{live_server.url}{join_path_from_log(live_server)}")
+    webkit.watch_errors()
+    # Safari on the iPhone shows a video black or full screen without playsinline, and
+    # plays it only by itself with autoplay; the own picture must be muted.
+    videos = webkit.run("return [...document.querySelectorAll('video')].map((video) => "
+                        "[video.id, video.playsInline, video.autoplay, video.muted])")
+    assert videos and all(inline and autoplay for _, inline, autoplay, _ in videos), videos
+    assert {name for name, *_, muted in videos if muted} == {"camera-preview", "self-video"}
     webkit.button("Chat starten").click()
     webkit.visible_by_text("h1", "Technik-Check")
 
@@ -79,6 +89,7 @@ def test_text_session_end_to_end_in_a_browser_without_webrtc(
     assert "kann kein Bild und keinen Ton übertragen" in check_text(webkit, "webrtc")
     assert "nur Text übertragen" in check_text(webkit, "webrtc")
     assert check_state(webkit, "media") == "fail"
+    assert check_text(webkit, "quality") == "Gut genug für den Text-Chat."
     summary = webkit.find("#check-summary")
     assert summary.displayed and "nur Text übertragen" in summary.text
     screenshot(webkit, "check")
@@ -97,6 +108,7 @@ def test_text_session_end_to_end_in_a_browser_without_webrtc(
     webkit.visible_by_text("h1", "Anna Berater ist jetzt für Sie da")
     video = webkit.find("#mode-video")
     assert not video.enabled
+    assert not webkit.find("#see-advisor").displayed
     assert webkit.find("#mode-text").attribute("checked") is not None or webkit.run(
         "return document.getElementById('mode-text').checked")
     lead = webkit.find("[data-step='choice'] .lead").text
@@ -121,3 +133,4 @@ def test_text_session_end_to_end_in_a_browser_without_webrtc(
     webkit.command("POST", "/alert/accept", {})
     webkit.visible_by_text("h1", "Vielen Dank für Ihr Gespräch")
     assert "Sie haben die Beratung beendet" in webkit.find("#ended-text").text
+    assert webkit.errors() == []
