@@ -30,7 +30,7 @@ export function mediaProblem(error) {
 }
 
 /** {stream} or {problem} for the camera or microphone (`kind`: "video" or "audio"). */
-export async function openDevice(kind) {
+async function openDevice(kind) {
   if (!navigator.mediaDevices?.getUserMedia) {
     return { problem: "unavailable" };
   }
@@ -42,9 +42,24 @@ export async function openDevice(kind) {
   }
 }
 
-export function stopStream(stream) {
-  for (const track of stream?.getTracks() ?? []) {
-    track.stop();
+/** One request for camera and microphone together: {stream, problems: {video, audio}}.
+ * Only if that fails is each asked for alone, to tell which one is the problem (a second
+ * request while the first one's tracks live would silence them in Safari on iOS). */
+export async function openCameraAndMicrophone() {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    return { stream: null, problems: { video: "unavailable", audio: "unavailable" } };
+  }
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    return { stream, problems: {} };
+  } catch {
+    const video = await openDevice("video");
+    const audio = await openDevice("audio");
+    const tracks = [video, audio].flatMap((result) => result.stream?.getTracks() ?? []);
+    return {
+      stream: tracks.length ? new MediaStream(tracks) : null,
+      problems: { video: video.problem, audio: audio.problem },
+    };
   }
 }
 
@@ -87,6 +102,12 @@ export function watchLevel(stream, onLevel) {
     window.clearInterval(timer);
     source.disconnect();
   };
+}
+
+/** Send the test tone to the output `deviceId` where the browser can (Chrome, Edge). */
+export function setToneOutput(deviceId) {
+  const context = sharedAudioContext();
+  context?.setSinkId?.(deviceId)?.catch?.(() => {});
 }
 
 /** Play a short, soft two-tone chime; false if sound output is not possible at all. */

@@ -38,12 +38,14 @@ export class MediaCall {
    * stays "reconnecting" until media flows again on this or a new peer connection
    * (`offer()` again, which the visit does). `iceServers` and
    * `iceTransportPolicy` come from the server's media_config: with "relay" (the server's
-   * VB_ICE_TRANSPORT_POLICY) media flows only through the TURN server.
+   * VB_ICE_TRANSPORT_POLICY) media flows only through the TURN server. `acquire(wanted)`
+   * returns the own stream (local-media.js reuses the system check's microphone).
    */
   constructor({
     iceServers, iceTransportPolicy, choice, sendSignal, onRemoteStream, onLocalStream, onState,
     onMicrophone,
     onInterrupted,
+    acquire = (wanted) => navigator.mediaDevices.getUserMedia(wanted),
   }) {
     this.iceServers = iceServers ?? [];
     this.iceTransportPolicy = iceTransportPolicy ?? "all";
@@ -55,6 +57,7 @@ export class MediaCall {
     this.onMicrophone = onMicrophone;
     this.stopListening = null;
     this.onInterrupted = onInterrupted ?? (() => {});
+    this.acquire = acquire;
     this.local = null;
     this.peer = null;
     this.pendingCandidates = [];
@@ -70,7 +73,7 @@ export class MediaCall {
   async openDevices() {
     const wanted = { audio: true, video: this.choice.showMe };
     try {
-      this.local = await navigator.mediaDevices.getUserMedia(wanted);
+      this.local = await this.acquire(wanted);
     } catch {
       // Without a microphone the customer can still listen (and chat).
       this.local = new MediaStream();
@@ -195,6 +198,28 @@ export class MediaCall {
       } else {
         this.pendingCandidates.push(message.candidate);
       }
+    }
+  }
+
+  /** Put a fresh device track where one of its kind ended (the page was in the background). */
+  async replaceLocalTrack(track) {
+    for (const old of this.local?.getTracks() ?? []) {
+      if (old.kind === track.kind) {
+        this.local.removeTrack(old);
+        old.stop();
+      }
+    }
+    this.local ??= new MediaStream();
+    this.local.addTrack(track);
+    this.applyTrackSwitches();
+    const transceiver = this.peer
+      ?.getTransceivers()
+      .find((candidate) => candidate.receiver.track?.kind === track.kind);
+    await transceiver?.sender.replaceTrack(track);
+    this.onLocalStream(this.local);
+    if (track.kind === "audio" && this.onMicrophone) {
+      this.stopListening?.();
+      this.stopListening = listenToMicrophone(track, this.onMicrophone);
     }
   }
 

@@ -28,26 +28,26 @@ addTexts({
     "check.running": "Wird geprüft …",
     "check.ok.webrtc": "Ihr Browser unterstützt Videoberatung.",
     "check.fail.webrtc":
-      "Ihr Browser kann keine Videoverbindung aufbauen. Bitte öffnen Sie den Link in einem aktuellen Chrome oder Firefox. Der Text-Chat funktioniert trotzdem.",
+      "Dieser Browser kann kein Bild und keinen Ton übertragen. Schreiben können Sie trotzdem: Wählen Sie später „nur Text übertragen“. Für ein Gespräch mit Bild und Ton öffnen Sie den Link in einem aktuellen Chrome oder Firefox.",
     "check.ok.secure": "Die Seite ist sicher verschlüsselt.",
     "check.fail.secure":
       "Die Seite ist nicht verschlüsselt geöffnet, deshalb sperrt der Browser Kamera und Mikrofon. Bitte öffnen Sie den Link genau so, wie er in Ihrer E-Mail steht (mit https://).",
     "check.ok.camera": "Ihre Kamera funktioniert. Sie sehen sich in der Vorschau.",
     "check.fail.camera.denied":
-      "Der Zugriff auf die Kamera wurde nicht erlaubt. Wenn der Berater Sie sehen soll: Klicken Sie in der Adresszeile auf das Kamera- oder Schloss-Symbol, erlauben Sie die Kamera und laden Sie die Seite neu. Ohne Kamera können Sie trotzdem sprechen oder schreiben.",
+      "Der Zugriff auf die Kamera wurde nicht erlaubt. Ohne Kamera können Sie trotzdem sprechen oder schreiben. Wenn der Berater Sie sehen soll:",
     "check.fail.camera.missing":
       "Wir haben keine Kamera gefunden. Schließen Sie eine Kamera an, wenn der Berater Sie sehen soll. Ohne Kamera können Sie trotzdem sprechen oder schreiben.",
     "check.fail.camera.busy":
-      "Die Kamera wird gerade von einem anderen Programm benutzt. Schließen Sie es (z. B. ein anderes Videotelefonat) und laden Sie die Seite neu.",
+      "Die Kamera wird gerade von einem anderen Programm benutzt. Ohne Kamera können Sie trotzdem sprechen oder schreiben.",
     "check.fail.camera.unavailable":
       "Ihr Browser erlaubt hier keinen Zugriff auf die Kamera. Ohne Kamera können Sie trotzdem sprechen oder schreiben.",
     "check.ok.microphone": "Ihr Mikrofon funktioniert. Der Balken bewegt sich, wenn Sie sprechen.",
     "check.fail.microphone.denied":
-      "Der Zugriff auf das Mikrofon wurde nicht erlaubt. Klicken Sie in der Adresszeile auf das Mikrofon- oder Schloss-Symbol, erlauben Sie das Mikrofon und laden Sie die Seite neu. Im Text-Chat können Sie trotzdem schreiben.",
+      "Der Zugriff auf das Mikrofon wurde nicht erlaubt. Im Text-Chat können Sie trotzdem schreiben. Damit Ihr Berater Sie hören kann:",
     "check.fail.microphone.missing":
       "Wir haben kein Mikrofon gefunden. Schließen Sie ein Headset an und laden Sie die Seite neu. Im Text-Chat können Sie trotzdem schreiben.",
     "check.fail.microphone.busy":
-      "Das Mikrofon wird gerade von einem anderen Programm benutzt. Schließen Sie es und laden Sie die Seite neu.",
+      "Das Mikrofon wird gerade von einem anderen Programm benutzt. Im Text-Chat können Sie trotzdem schreiben.",
     "check.fail.microphone.unavailable":
       "Ihr Browser erlaubt hier keinen Zugriff auf das Mikrofon. Im Text-Chat können Sie trotzdem schreiben.",
     "check.ask.speaker": "Spielen Sie den Testton ab und sagen Sie uns, ob Sie ihn gehört haben.",
@@ -64,6 +64,7 @@ addTexts({
     "check.fail.media":
       "Bild und Ton können aus diesem Netz vermutlich nicht übertragen werden (z. B. wegen einer Firmen-Firewall). Versuchen Sie ein anderes Netz oder wählen Sie später „nur Text übertragen“.",
     "check.quality.good": "Gut – Bild und Ton sollten flüssig laufen.",
+    "check.quality.text": "Gut genug für den Text-Chat.",
     "check.quality.medium": "Mittel – Bild und Ton können gelegentlich stocken.",
     "check.quality.weak":
       "Schwach – wählen Sie besser „nur Text übertragen“ oder gehen Sie näher an Ihren WLAN-Router.",
@@ -72,6 +73,8 @@ addTexts({
       "Nicht alles hat geklappt – die Gründe stehen oben. Sie können trotzdem mit „Weiter“ fortfahren und mit Ihrem Berater schreiben oder sprechen, soweit möglich.",
     "check.summary.blocked":
       "Ohne Verbindung zum Beratungsraum geht es leider nicht weiter. Wir versuchen es automatisch erneut.",
+    "check.summary.text_only":
+      "Mit diesem Browser ist nur der Text-Chat möglich. Klicken Sie auf „Weiter“ und wählen Sie dann „nur Text übertragen“.",
     "check.done": "Technik-Check abgeschlossen.",
     "signin.progress": "Schritt 2 von 3",
     "signin.heading": "Anmelden",
@@ -145,7 +148,7 @@ addTexts({
     "choice.submit": "Gewählte Verbindung aufbauen",
     "choice.cancel": "Abbrechen",
     "choice.no_webrtc":
-      "Ihr Browser kann kein Bild und keinen Ton übertragen. Bitte nutzen Sie einen aktuellen Chrome oder Firefox – oder schreiben Sie mit Ihrem Berater.",
+      "Dieser Browser kann kein Bild und keinen Ton übertragen. Sie können mit Ihrem Berater schreiben: „nur Text übertragen“ ist schon gewählt. Für Bild und Ton öffnen Sie den Link in einem aktuellen Chrome oder Firefox.",
     "choice.announce": "Ihr Berater ist jetzt für Sie da. Bitte wählen Sie die Verbindung.",
     "session.heading": "Ihre Beratung mit {name}",
     "session.heading_any": "Ihre Beratung",
@@ -222,26 +225,26 @@ addTexts({
     "check.running": "Checking …",
     "check.ok.webrtc": "Your browser supports video consultations.",
     "check.fail.webrtc":
-      "Your browser cannot set up a video connection. Please open the link in a current Chrome or Firefox. The text chat still works.",
+      "This browser cannot transmit picture or sound. You can still write: choose “Text only” later. For a conversation with picture and sound, open the link in a current Chrome or Firefox.",
     "check.ok.secure": "The page is securely encrypted.",
     "check.fail.secure":
       "The page is not opened encrypted, so the browser blocks camera and microphone. Please open the link exactly as it appears in your e-mail (with https://).",
     "check.ok.camera": "Your camera works. You can see yourself in the preview.",
     "check.fail.camera.denied":
-      "Access to the camera was not allowed. If the advisor should see you: click the camera or lock symbol in the address bar, allow the camera and reload the page. Without a camera you can still talk or write.",
+      "Access to the camera was not allowed. Without a camera you can still talk or write. If the advisor should see you:",
     "check.fail.camera.missing":
       "We found no camera. Connect one if the advisor should see you. Without a camera you can still talk or write.",
     "check.fail.camera.busy":
-      "The camera is being used by another program. Close it (e.g. another video call) and reload the page.",
+      "The camera is being used by another program. Without a camera you can still talk or write.",
     "check.fail.camera.unavailable":
       "Your browser does not allow camera access here. Without a camera you can still talk or write.",
     "check.ok.microphone": "Your microphone works. The bar moves when you speak.",
     "check.fail.microphone.denied":
-      "Access to the microphone was not allowed. Click the microphone or lock symbol in the address bar, allow the microphone and reload the page. You can still write in the text chat.",
+      "Access to the microphone was not allowed. You can still write in the text chat. So that your advisor can hear you:",
     "check.fail.microphone.missing":
       "We found no microphone. Connect a headset and reload the page. You can still write in the text chat.",
     "check.fail.microphone.busy":
-      "The microphone is being used by another program. Close it and reload the page.",
+      "The microphone is being used by another program. You can still write in the text chat.",
     "check.fail.microphone.unavailable":
       "Your browser does not allow microphone access here. You can still write in the text chat.",
     "check.ask.speaker": "Play the test sound and tell us whether you heard it.",
@@ -258,6 +261,7 @@ addTexts({
     "check.fail.media":
       "Picture and sound can probably not be transmitted from this network (e.g. because of a company firewall). Try another network or choose “text only” later.",
     "check.quality.good": "Good – picture and sound should run smoothly.",
+    "check.quality.text": "Good enough for the text chat.",
     "check.quality.medium": "Medium – picture and sound may stutter now and then.",
     "check.quality.weak": "Weak – better choose “text only” or move closer to your Wi-Fi router.",
     "check.summary.all": "All set. Click “Continue”.",
@@ -265,6 +269,8 @@ addTexts({
       "Not everything worked – the reasons are shown above. You can still continue and write or talk with your advisor as far as possible.",
     "check.summary.blocked":
       "Without a connection to the consultation room you cannot continue. We keep trying automatically.",
+    "check.summary.text_only":
+      "With this browser only the text chat is possible. Click “Continue”, then choose “Text only”.",
     "check.done": "Technical check finished.",
     "signin.progress": "Step 2 of 3",
     "signin.heading": "Sign in",
@@ -334,7 +340,7 @@ addTexts({
     "choice.submit": "Set up the chosen connection",
     "choice.cancel": "Cancel",
     "choice.no_webrtc":
-      "Your browser cannot transmit picture or sound. Please use a current Chrome or Firefox – or write with your advisor.",
+      "This browser cannot transmit picture or sound. You can write with your advisor: “Text only” is already chosen. For picture and sound, open the link in a current Chrome or Firefox.",
     "choice.announce": "Your advisor is ready for you. Please choose the connection.",
     "session.heading": "Your consultation with {name}",
     "session.heading_any": "Your consultation",

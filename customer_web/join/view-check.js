@@ -7,18 +7,22 @@ import {
   hasWebRtc,
   isSecure,
   measureQuality,
-  openDevice,
+  openCameraAndMicrophone,
   playTone,
-  stopStream,
   watchLevel,
 } from "./checks.js";
+import { deviceHelp } from "./device-help.js";
 import { byId } from "./dom.js";
 import { canContinue } from "./flow.js";
 
 export class CheckView {
-  constructor({ onNext }) {
-    this.results = {}; // name → {state: "running"|"ok"|"fail"|"ask", key}
-    this.streams = [];
+  /** `localMedia` keeps the microphone for the call, `speaker` is the speaker choice. */
+  constructor({ onNext, localMedia, speaker }) {
+    this.results = {}; // name → {state: "running"|"ok"|"fail"|"ask", key, help}
+    this.localMedia = localMedia;
+    this.speaker = speaker;
+    this.stream = null;
+    this.active = false; // shown; a late answer of the browser must not start the preview
     this.stopLevel = () => {};
     byId("check-next").addEventListener("click", () => {
       this.leave();
@@ -30,8 +34,9 @@ export class CheckView {
     onLanguageChange(() => this.render());
   }
 
-  set(name, state, key) {
-    this.results[name] = { state, key };
+  /** `help`: {kind, problem} of a refused or busy device, for the browser's own steps. */
+  set(name, state, key, help = null) {
+    this.results[name] = { state, key, help };
     this.render();
   }
 
@@ -40,6 +45,17 @@ export class CheckView {
       const result = this.results[item.dataset.check] ?? { state: "running", key: "check.running" };
       item.dataset.state = result.state;
       item.querySelector(".check__status").textContent = t(result.key);
+      const help = result.help ? deviceHelp(result.help.kind, result.help.problem) : "";
+      let helpText = item.querySelector(".check__help");
+      if (help && !helpText) {
+        helpText = document.createElement("p");
+        helpText.className = "check__help";
+        item.querySelector(".check__status").after(helpText);
+      }
+      if (helpText) {
+        helpText.textContent = help;
+        helpText.hidden = !help;
+      }
     }
     const states = Object.fromEntries(
       Object.entries(this.results).map(([name, result]) => [name, result.state]),
@@ -59,6 +75,8 @@ export class CheckView {
     let key = "check.summary.text";
     if (states.server !== "ok") {
       key = "check.summary.blocked";
+    } else if (states.webrtc === "fail") {
+      key = "check.summary.text_only";
     } else if (allOk) {
       key = "check.summary.all";
     }
@@ -68,40 +86,46 @@ export class CheckView {
 
   /** Run every probe; `connection` is being opened by the caller, `whenWelcomed` its welcome. */
   async run(connection, whenWelcomed) {
+    this.active = true;
     this.set("speaker", "ask", "check.ask.speaker");
     const webrtc = hasWebRtc();
     this.set("webrtc", webrtc ? "ok" : "fail", webrtc ? "check.ok.webrtc" : "check.fail.webrtc");
     const secure = isSecure();
     this.set("secure", secure ? "ok" : "fail", secure ? "check.ok.secure" : "check.fail.secure");
-    await Promise.all([this.testCamera(), this.testMicrophone(), this.testServer(connection, whenWelcomed)]);
+    await Promise.all([this.testDevices(), this.testServer(connection, whenWelcomed)]);
   }
 
-  async testCamera() {
-    const { stream, problem } = await openDevice("video");
-    if (!stream) {
-      this.set("camera", "fail", `check.fail.camera.${problem}`);
+  /** Camera and microphone with one request; the stream stays for the call (leave()). */
+  async testDevices() {
+    const { stream, problems } = await openCameraAndMicrophone();
+    if (!this.active) {
+      this.localMedia.holdFrom(stream);
       return;
     }
-    this.streams.push(stream);
-    const preview = byId("camera-preview");
-    preview.srcObject = stream;
-    preview.hidden = false;
-    this.set("camera", "ok", "check.ok.camera");
-  }
-
-  async testMicrophone() {
-    const { stream, problem } = await openDevice("audio");
-    if (!stream) {
-      this.set("microphone", "fail", `check.fail.microphone.${problem}`);
-      return;
+    this.stream = stream;
+    const camera = stream?.getVideoTracks()[0];
+    if (camera) {
+      const preview = byId("camera-preview");
+      preview.srcObject = new MediaStream([camera]);
+      preview.hidden = false;
+      this.set("camera", "ok", "check.ok.camera");
+    } else {
+      const problem = problems.video ?? "unavailable";
+      this.set("camera", "fail", `check.fail.camera.${problem}`, { kind: "video", problem });
     }
-    this.streams.push(stream);
-    const meter = byId("microphone-meter");
-    byId("microphone-meter-row").hidden = false;
-    this.stopLevel = watchLevel(stream, (level) => {
-      meter.value = level;
-    });
-    this.set("microphone", "ok", "check.ok.microphone");
+    const microphone = stream?.getAudioTracks()[0];
+    if (microphone) {
+      const meter = byId("microphone-meter");
+      byId("microphone-meter-row").hidden = false;
+      this.stopLevel = watchLevel(new MediaStream([microphone]), (level) => {
+        meter.value = level;
+      });
+      this.set("microphone", "ok", "check.ok.microphone");
+    } else {
+      const problem = problems.audio ?? "unavailable";
+      this.set("microphone", "fail", `check.fail.microphone.${problem}`, { kind: "audio", problem });
+    }
+    await this.speaker.fill();
   }
 
   testSpeaker() {
@@ -136,7 +160,10 @@ export class CheckView {
       mediaKey = "check.fail.media.browser";
     }
     this.set("media", candidates > 0 ? "ok" : "fail", mediaKey);
-    this.set("quality", quality === "weak" || !quality ? "fail" : "ok", `check.quality.${quality ?? "weak"}`);
+    const usable = quality === "good" || quality === "medium";
+    // Without WebRTC only the chat will use the line: say so rather than promise a picture.
+    const qualityKey = usable && !hasWebRtc() ? "check.quality.text" : `check.quality.${quality ?? "weak"}`;
+    this.set("quality", usable ? "ok" : "fail", qualityKey);
   }
 
   /** The server became reachable later (after a reconnect). */
@@ -146,11 +173,15 @@ export class CheckView {
     }
   }
 
-  /** Stop the preview and the level meter when leaving the step. */
+  /** Stop the preview and the level meter when leaving the step; the microphone is
+   * kept for the call (local-media.js). */
   leave() {
+    this.active = false;
     this.stopLevel();
-    for (const stream of this.streams.splice(0)) {
-      stopStream(stream);
+    this.stopLevel = () => {};
+    if (this.stream) {
+      this.localMedia.holdFrom(this.stream);
+      this.stream = null;
     }
     byId("camera-preview").srcObject = null;
   }

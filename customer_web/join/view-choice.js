@@ -30,6 +30,9 @@ export class ChoiceView {
     this.advisorName = advisorName;
     const webrtc = hasWebRtc();
     byId("mode-video").disabled = !webrtc;
+    // Without WebRTC the option stays visible (greyed) so the lead's reason makes sense.
+    byId("mode-video").closest(".connection-option").classList.toggle("connection-option--unavailable", !webrtc);
+    byId("video-details").hidden = !webrtc;
     byId("mode-video").checked = webrtc;
     byId("mode-text").checked = !webrtc;
     byId("mode-text").closest(".choice").hidden = switching;

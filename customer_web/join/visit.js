@@ -4,10 +4,13 @@
 import { t } from "../common/i18n.js";
 import { ChatLog } from "./chat.js";
 import { Connection, forgetVisitToken, recallVisitToken, rememberVisitToken } from "./connection.js";
+import { DeviceResume } from "./device-resume.js";
 import { announce, byId } from "./dom.js";
 import { nextStep, Step } from "./flow.js";
+import { LocalMedia } from "./local-media.js";
 import { PROTOCOL_VERSION } from "./protocol.js";
 import { MediaCall } from "./rtc.js";
+import { SpeakerChoice } from "./speaker-choice.js";
 import "./texts.js";
 import { CheckView } from "./view-check.js";
 import { ChoiceView } from "./view-choice.js";
@@ -25,6 +28,8 @@ const CONNECT_PATIENCE_MS = 2000;
 const REOFFER_AFTER_MS = 4000;
 const LANDING_PARTS = ["view", "loading", "unknown"];
 const ENTERED = Symbol("entered"); // the handler showed its step itself
+// Until these steps the microphone of the system check is kept for the call.
+const KEEPS_MICROPHONE = [Step.CHECK, Step.SIGN_IN, Step.WAITING, Step.CHOICE, Step.SESSION];
 
 class Visit {
   constructor({ joinToken, config }) {
@@ -44,7 +49,14 @@ class Visit {
       onMessage: (message) => this.receive(message),
       onState: (state) => this.connectionState(state),
     });
-    this.check = new CheckView({ onNext: () => this.goTo(Step.SIGN_IN) });
+    this.localMedia = new LocalMedia();
+    this.speaker = new SpeakerChoice({ row: byId("speaker-choice"), select: byId("speaker-select") });
+    this.devices = new DeviceResume({ call: () => this.call, notice: byId("device-notice") });
+    this.check = new CheckView({
+      onNext: () => this.goTo(Step.SIGN_IN),
+      localMedia: this.localMedia,
+      speaker: this.speaker,
+    });
     this.signIn = new SignInView({ submit: (message) => this.sendSignIn(message) });
     this.waiting = new WaitingView({ send: (message) => this.connection.send(message) });
     this.choice = new ChoiceView({
@@ -100,6 +112,9 @@ class Visit {
       this.check.leave();
     }
     this.step = step;
+    if (!KEEPS_MICROPHONE.includes(step)) {
+      this.localMedia.release();
+    }
     for (const id of LANDING_PARTS) {
       byId(id).hidden = true;
     }
@@ -219,6 +234,7 @@ class Visit {
         }
       } else {
         this.stopCall();
+        this.localMedia.release();
         this.session.setState("text");
       }
     }
@@ -234,11 +250,15 @@ class Visit {
         iceTransportPolicy: this.iceTransportPolicy,
         choice,
         sendSignal: (payload) => this.connection.send({ type: "signal", ...payload }),
-        onRemoteStream: (stream) => this.session.setRemoteStream(stream),
+        onRemoteStream: (stream) => {
+          this.session.setRemoteStream(stream);
+          this.speaker.apply(byId("remote-video"));
+        },
         onLocalStream: (stream) => this.session.setLocalStream(stream),
         onState: (state) => this.session.setState(state),
         onMicrophone: (watch) => this.session.showMicrophone(watch),
         onInterrupted: () => this.recoverMedia(),
+        acquire: (wanted) => this.localMedia.acquire(wanted),
       });
       this.qualityTimer = window.setInterval(async () => {
         this.session.setBars(await this.call?.quality().catch(() => 0) ?? 0);
@@ -286,6 +306,7 @@ class Visit {
   stopCall() {
     window.clearTimeout(this.recoveryTimer);
     this.recoveryTimer = null;
+    this.devices.clear();
     window.clearInterval(this.qualityTimer);
     this.call?.stop();
     this.call = null;

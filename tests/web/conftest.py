@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page
+
+from tests.fixtures.webkit import WebKitDriver, WebKitSession, running_webkit
 
 
 class BrowserProblems:
@@ -29,3 +32,24 @@ class BrowserProblems:
 @pytest.fixture
 def problems(page: Page) -> BrowserProblems:
     return BrowserProblems(page)
+
+
+# WebKit (WebKitGTK through WebKitWebDriver on Xvfb) ------------------------------------
+
+
+@pytest.fixture(scope="session")
+def webkit_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebKitDriver]:
+    """One WebKitWebDriver on its own virtual display for the whole run."""
+    try:
+        with running_webkit(tmp_path_factory.mktemp("webkit")) as driver:
+            yield driver
+    except RuntimeError as error:
+        pytest.fail(str(error))
+
+
+@pytest.fixture
+def webkit(webkit_driver: WebKitDriver) -> Iterator[WebKitSession]:
+    """A fresh WebKit window (mock camera and microphone) for one test."""
+    session = webkit_driver.new_session()
+    yield session
+    session.close()

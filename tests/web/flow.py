@@ -20,16 +20,21 @@ from tests.web.test_join_page import join_path_from_log
 
 T = TypeVar("T")
 
-# Records every getUserMedia call and every WebSocket, so tests can see which devices
-# the page asked for and can cut the connection like a network drop would.
+# Records every getUserMedia call (its constraints in __gum, the streams it gave in
+# __gumStreams) and every WebSocket, so tests can see which devices the page asked for
+# and can cut the connection like a network drop would.
 RECORDER = """
 window.__gum = [];
+window.__gumStreams = [];
 window.__sockets = [];
 if (navigator.mediaDevices) {
   const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   navigator.mediaDevices.getUserMedia = (constraints) => {
     window.__gum.push(constraints);
-    return original(constraints);
+    return original(constraints).then((stream) => {
+      window.__gumStreams.push(stream);
+      return stream;
+    });
   };
 }
 const NativeWebSocket = window.WebSocket;
