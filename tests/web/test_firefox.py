@@ -65,6 +65,7 @@ def firefox(tmp_path: Path, pulseaudio: PulseAudio, speaker: Device) -> Iterator
 
 @pytest.fixture
 def page(firefox: Firefox) -> Iterator[BidiPage]:
+    """A Firefox tab (also what tests/web/conftest.py's ``problems`` watches)."""
     assert firefox.bidi is not None
     page = BidiPage(firefox.bidi)
     page.set_viewport_size(DESKTOP)
@@ -108,10 +109,9 @@ def rate_and_see_thanks(page: BidiPage) -> None:
 
 
 def test_picture_and_sound_both_ways_in_firefox(
-    live_server: Any, page: BidiPage, advisor: Advisor, pulseaudio: PulseAudio,
-    speaker: Device,
+    live_server: Any, page: BidiPage, problems: BrowserProblems, advisor: Advisor,
+    pulseaudio: PulseAudio, speaker: Device,
 ) -> None:
-    problems = BrowserProblems(page)
     open_join_page(page, live_server)
     for name in ("webrtc", "secure", "camera", "microphone", "server", "media", "quality"):
         expect(check(page, name)).to_have_attribute("data-state", "ok")
@@ -172,8 +172,9 @@ def test_picture_and_sound_both_ways_in_firefox(
     problems.assert_none()
 
 
-def test_text_only_in_firefox(live_server: Any, page: BidiPage, advisor: Advisor) -> None:
-    problems = BrowserProblems(page)
+def test_text_only_in_firefox(
+    live_server: Any, page: BidiPage, problems: BrowserProblems, advisor: Advisor
+) -> None:
     open_join_page(page, live_server)
     pass_system_check(page)
     sign_in(page)
