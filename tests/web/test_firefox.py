@@ -117,6 +117,10 @@ def test_picture_and_sound_both_ways_in_firefox(
         expect(check(page, name)).to_have_attribute("data-state", "ok")
     page.wait_for_function(
         "document.getElementById('camera-preview').videoWidth > 0", timeout=10000)
+    # The level meter moves with the fake microphone's tone: Firefox's AudioContext runs
+    # (it does only with a sound card).
+    page.wait_for_function(
+        "document.getElementById('microphone-meter').value > 0.05", timeout=10000)
 
     # The test tone comes out of Firefox's sound card.
     recording = pulseaudio.record(speaker.monitor)
