@@ -118,11 +118,11 @@ class Dialog:
         self.message = message
 
     def accept(self) -> None:
-        self._page._send("browsingContext.handleUserPrompt",
+        self._page.send("browsingContext.handleUserPrompt",
                          {"context": self._page.context, "accept": True})
 
     def dismiss(self) -> None:
-        self._page._send("browsingContext.handleUserPrompt",
+        self._page.send("browsingContext.handleUserPrompt",
                          {"context": self._page.context, "accept": False})
 
 
@@ -141,7 +141,7 @@ class BidiPage:
             "events": ["log.entryAdded", "browsingContext.userPromptOpened"],
             "contexts": [self.context]})
 
-    def _send(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    def send(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         return self.bidi.send(method, params)
 
     # Events, as Playwright names them: "console", "pageerror", "dialog".
@@ -175,32 +175,34 @@ class BidiPage:
     # Navigation and scripts.
 
     def add_init_script(self, script: str) -> None:
-        self._send("script.addPreloadScript", {
+        self.send("script.addPreloadScript", {
             "functionDeclaration": f"() => {{\n{script}\n}}", "contexts": [self.context]})
 
     def goto(self, url: str) -> None:
-        self._send("browsingContext.navigate",
+        self.send("browsingContext.navigate",
                    {"context": self.context, "url": url, "wait": "complete"})
 
     def reload(self) -> None:
-        self._send("browsingContext.reload", {"context": self.context, "wait": "complete"})
+        self.send("browsingContext.reload", {"context": self.context, "wait": "complete"})
 
     def evaluate(self, script: str, arg: Any = None) -> Any:
         """The value of an expression, or of a function (called with ``arg``); awaited."""
         if FUNCTION.match(script):
             return self.call(script, arg)
-        return self._result(self._send("script.evaluate", {
+        return self._result(self.send("script.evaluate", {
             "expression": script, "target": {"context": self.context}, "awaitPromise": True,
             "serializationOptions": {"maxObjectDepth": 10}}))
 
     def call(self, function: str, *args: Any) -> Any:
-        return self._result(self._call(function, *args))
+        """What ``function(...args)`` returns, awaited, as plain Python."""
+        return self._result(self.call_raw(function, *args))
 
-    def _call(self, function: str, *args: Any, max_dom_depth: int = 0) -> dict[str, Any]:
-        return self._send("script.callFunction", {
+    def call_raw(self, function: str, *args: Any) -> dict[str, Any]:
+        """The browser's answer as it is (a returned element keeps its ``sharedId``)."""
+        return self.send("script.callFunction", {
             "functionDeclaration": function, "target": {"context": self.context},
             "arguments": [to_local(arg) for arg in args], "awaitPromise": True,
-            "serializationOptions": {"maxObjectDepth": 10, "maxDomDepth": max_dom_depth}})
+            "serializationOptions": {"maxObjectDepth": 10, "maxDomDepth": 0}})
 
     @staticmethod
     def _result(answer: dict[str, Any]) -> Any:
@@ -238,17 +240,17 @@ class BidiPage:
     # The window.
 
     def set_viewport_size(self, size: dict[str, int]) -> None:
-        self._send("browsingContext.setViewport", {"context": self.context, "viewport": size})
+        self.send("browsingContext.setViewport", {"context": self.context, "viewport": size})
 
     def screenshot(self, path: str, full_page: bool = False) -> None:
-        data = self._send("browsingContext.captureScreenshot", {
+        data = self.send("browsingContext.captureScreenshot", {
             "context": self.context, "origin": "document" if full_page else "viewport"})["data"]
         Path(path).write_bytes(base64.b64decode(data))
 
     def close(self) -> None:
-        for event in ("log.entryAdded", "browsingContext.userPromptOpened"):
-            self.bidi.off(event, self._log_entry if event == "log.entryAdded" else self._prompt)
-        self._send("browser.removeUserContext", {"userContext": self.user_context})
+        self.bidi.off("log.entryAdded", self._log_entry)
+        self.bidi.off("browsingContext.userPromptOpened", self._prompt)
+        self.send("browser.removeUserContext", {"userContext": self.user_context})
 
 
 class BidiLocator:
@@ -276,7 +278,7 @@ class BidiLocator:
             self.spec)
         if isinstance(found, int):
             raise AssertionError(f"{self} matches {found} elements")
-        return found  # type: ignore[no-any-return]
+        return found
 
     def _element(self) -> dict[str, Any]:
         """The one element, visible and enabled, scrolled into view: its BiDi reference."""
@@ -288,7 +290,7 @@ class BidiLocator:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{self} is not there to act on: {state}")
             time.sleep(POLL)
-        answer = self.page._call(
+        answer = self.page.call_raw(
             f"(spec) => {{ {FIND}; const element = find(spec)[0]; "
             "element.scrollIntoView({block: 'center'}); return element; }", self.spec)
         node: dict[str, Any] = answer["result"]
@@ -300,7 +302,7 @@ class BidiLocator:
 
     def click(self) -> None:
         element = self._element()
-        self.page._send("input.performActions", {"context": self.page.context, "actions": [{
+        self.page.send("input.performActions", {"context": self.page.context, "actions": [{
             "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
             "actions": [
                 {"type": "pointerMove", "x": 0, "y": 0,
@@ -314,7 +316,7 @@ class BidiLocator:
         self.click()
         self.evaluate("(field) => field.select()")
         keys = list(text) or ["\ue003"]  # Backspace empties the field
-        self.page._send("input.performActions", {"context": self.page.context, "actions": [{
+        self.page.send("input.performActions", {"context": self.page.context, "actions": [{
             "type": "key", "id": "keyboard",
             "actions": [action for key in keys for action in (
                 {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key})]}]})
@@ -379,7 +381,7 @@ class LocatorAssertions:
 
     def to_have_attribute(self, name: str, value: str | re.Pattern[str]) -> None:
         self._holds(f"{name}={value}", lambda s: bool(s) and _matches(
-            s["attributes"].get(name), value))  # type: ignore[index]
+            s["attributes"].get(name), value))
 
     def to_have_class(self, value: str | re.Pattern[str]) -> None:
         self.to_have_attribute("class", value)
@@ -387,11 +389,11 @@ class LocatorAssertions:
     def to_have_text(self, value: str | re.Pattern[str], timeout: float = TIMEOUT * 1000
                      ) -> None:
         self._holds(f"text {value!r}", lambda s: bool(s) and _matches(
-            s["text"], value), timeout / 1000)  # type: ignore[index]
+            s["text"], value), timeout / 1000)
 
     def to_contain_text(self, value: str, timeout: float = TIMEOUT * 1000) -> None:
         self._holds(f"text containing {value!r}", lambda s: bool(s) and value in s["text"],
-                    timeout / 1000)  # type: ignore[index]
+                    timeout / 1000)
 
     def to_have_count(self, count: int) -> None:
         deadline = time.monotonic() + TIMEOUT
