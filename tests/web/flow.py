@@ -1,6 +1,7 @@
 """Helpers shared by the browser tests that walk a customer through the join page with
-the headless advisor engine on the other side (tests/web/test_join_flow.py and the
-deployment tests in tests/deploy/)."""
+the headless advisor engine on the other side (tests/web/test_join_flow.py, the
+deployment tests in tests/deploy/, and Firefox in tests/web/test_firefox.py through
+tests/web/bidi_page.py, which has the same shape as Playwright's page)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from advisor_app.headless import HeadlessAdvisor
 from live_protocol.views import VisitView
 from tests.fixtures.live import LiveClient
 from tests.fixtures.waiting import eventually_blocking
+from tests.web.bidi_page import expect
 from tests.web.test_join_page import join_path_from_log
 
 T = TypeVar("T")
