@@ -160,62 +160,81 @@
         <translation>&amp;Console</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="107"/>
-        <source>Annehmen</source>
-        <translation>Accept</translation>
-    </message>
-    <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="116"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="109"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="121"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="171"/>
         <source>Wartende Kunden</source>
         <translation>Waiting customers</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="124"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="110"/>
+        <source>Termine heute</source>
+        <translation>Today&apos;s appointments</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="111"/>
+        <source>Termine der nächsten Tage</source>
+        <translation>Appointments of the next days</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="112"/>
+        <source>&amp;Annehmen</source>
+        <translation>&amp;Accept</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="129"/>
         <source>Termine</source>
         <translation>Appointments</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="138"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="143"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="172"/>
         <source>Gespräch</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="151"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="157"/>
         <source>Verbinde …</source>
         <translation>Connecting …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="184"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="169"/>
+        <source>A&amp;nsicht</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="221"/>
         <source>Wartende Kunden ({count})</source>
         <translation>Waiting customers ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="190"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="227"/>
         <source>Heute ({count})</source>
         <translation>Today ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="195"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="232"/>
         <source>Nächste Tage ({count})</source>
         <translation>Next days ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="198"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="235"/>
         <source>Nachrichten ({count})</source>
         <translation>Messages ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="199"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="173"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="236"/>
         <source>Nachrichten</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="203"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="240"/>
         <source>Verbunden</source>
         <translation>Connected</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="204"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="241"/>
         <source>Verbindung unterbrochen – verbinde neu …</source>
         <translation>Connection lost – reconnecting …</translation>
     </message>
@@ -261,17 +280,27 @@
 <context>
     <name>MessagesView</name>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="56"/>
-        <source>Erledigt</source>
-        <translation>Done</translation>
+        <location filename="../../advisor_app/ui/messages.py" line="39"/>
+        <source>Nachrichten von Kunden</source>
+        <translation>Messages from customers</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="101"/>
+        <location filename="../../advisor_app/ui/messages.py" line="57"/>
+        <source>Text der Nachricht</source>
+        <translation>Text of the message</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/messages.py" line="58"/>
+        <source>&amp;Erledigt</source>
+        <translation>&amp;Done</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/messages.py" line="109"/>
         <source>Keine Nachricht ausgewählt</source>
         <translation>No message selected</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="105"/>
+        <location filename="../../advisor_app/ui/messages.py" line="113"/>
         <source>{name} – Rückruf unter {phone}</source>
         <translation>{name} – call back on {phone}</translation>
     </message>
@@ -285,7 +314,7 @@
     </message>
     <message>
         <location filename="../../advisor_app/ui/session_view.py" line="117"/>
-        <location filename="../../advisor_app/ui/session_view.py" line="269"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="271"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
@@ -295,72 +324,82 @@
         <translation>Your camera</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="145"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="144"/>
+        <source>Chat-Verlauf</source>
+        <translation>Chat history</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="146"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="147"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="148"/>
+        <source>Nachricht an den Kunden</source>
+        <translation>Message to the customer</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="149"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="151"/>
-        <source>Stumm</source>
-        <translation>Mute</translation>
+        <location filename="../../advisor_app/ui/session_view.py" line="153"/>
+        <source>&amp;Stumm</source>
+        <translation>&amp;Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="161"/>
-        <source>Kamera aus</source>
-        <translation>Camera off</translation>
+        <location filename="../../advisor_app/ui/session_view.py" line="163"/>
+        <source>Ka&amp;mera aus</source>
+        <translation>Camera o&amp;ff</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="164"/>
-        <source>Gespräch beenden</source>
-        <translation>End session</translation>
+        <location filename="../../advisor_app/ui/session_view.py" line="166"/>
+        <source>Gespräch &amp;beenden</source>
+        <translation>&amp;End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="170"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="172"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="171"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="173"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="172"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="174"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="173"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="175"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="205"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="207"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="211"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="213"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="265"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="267"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="267"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="269"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="284"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="286"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
     </message>
