@@ -41,6 +41,8 @@ def _table(model: Any, stretch: int = 1) -> QTableView:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    # Tab leaves the table (arrow keys move within it); Qt's default would trap it.
+    table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
     table.setShowGrid(False)
     table.setAlternatingRowColors(True)
@@ -104,7 +106,12 @@ class MainWindow(QMainWindow):
         self.waiting_table = _table(self.waiting, stretch=0)
         self.waiting_table.selectionModel().selectionChanged.connect(self._on_waiting_selection)
         self.waiting_table.doubleClicked.connect(lambda _: self._accept())
-        self.accept_button = QPushButton(self.tr("Annehmen"))
+        self.waiting_table.activated.connect(lambda _: self._accept())  # Enter on a row
+        # Names for screen readers (the titles above are separate labels).
+        self.waiting_table.setAccessibleName(self.tr("Wartende Kunden"))
+        self.appointment_table.setAccessibleName(self.tr("Termine heute"))
+        self.upcoming_table.setAccessibleName(self.tr("Termine der nächsten Tage"))
+        self.accept_button = QPushButton(self.tr("&Annehmen"))
         self.accept_button.setObjectName("primary")
         self.accept_button.setEnabled(False)
         self.accept_button.clicked.connect(self._accept)
@@ -139,6 +146,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.messages_view, "")
         self.messages_view.unreadChanged.connect(self.set_unread)
         self.set_unread(0)
+        self._add_view_menu()
 
         splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -156,6 +164,37 @@ class MainWindow(QMainWindow):
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self.waiting.tick)
         self._ticker.start()
+
+    def _add_view_menu(self) -> None:
+        """Ctrl+1/2/3 put the keyboard focus on the waiting customers, the session's chat
+        and the messages: the console works without a mouse."""
+        menu = self.menuBar().addMenu(self.tr("A&nsicht"))
+        places = (
+            (self.tr("Wartende Kunden"), "Ctrl+1", self.focus_waiting),
+            (self.tr("Gespräch"), "Ctrl+2", self.focus_session),
+            (self.tr("Nachrichten"), "Ctrl+3", self.focus_messages),
+        )
+        self.view_actions = []
+        for title, keys, go in places:
+            action = QAction(title, self)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(go)
+            menu.addAction(action)
+            self.view_actions.append(action)
+
+    def focus_waiting(self) -> None:
+        table = self.waiting_table
+        table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not table.selectionModel().hasSelection() and self.waiting.rowCount():
+            table.selectRow(max(table.currentIndex().row(), 0))
+
+    def focus_session(self) -> None:
+        self.tabs.setCurrentWidget(self.session_view)
+        self.session_view.chat_input.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_messages(self) -> None:
+        self.tabs.setCurrentWidget(self.messages_view)
+        self.messages_view.focus_list()
 
     def fit_to(self, available: QRect) -> None:
         """Size the window for a screen whose free area is ``available``, and centre it."""

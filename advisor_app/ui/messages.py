@@ -36,9 +36,11 @@ class MessagesView(QWidget):
         self.model = MessageModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("Nachrichten von Kunden"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, arrows move within
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)  # one line per message, cut short with "…"
         header = self.table.horizontalHeader()
@@ -53,7 +55,8 @@ class MessagesView(QWidget):
         self.heading.setObjectName("sectionTitle")
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
-        self.handled_button = QPushButton(self.tr("Erledigt"))
+        self.text.setAccessibleName(self.tr("Text der Nachricht"))
+        self.handled_button = QPushButton(self.tr("&Erledigt"))
         self.handled_button.setObjectName("primary")
         self.handled_button.setEnabled(False)
         self.handled_button.clicked.connect(self._handled)
@@ -90,6 +93,12 @@ class MessagesView(QWidget):
         self.model.replace(row)
         self._on_selection(QItemSelection(), QItemSelection())
         self.unreadChanged.emit(self.model.unhandled_count())
+
+    def focus_list(self) -> None:
+        """The keyboard focus on the list, on the first message if none is chosen."""
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.selectionModel().hasSelection() and self.model.rowCount():
+            self.table.selectRow(max(self.table.currentIndex().row(), 0))
 
     def selected(self) -> dict[str, Any] | None:
         rows = self.table.selectionModel().selectedRows()

@@ -213,10 +213,9 @@ export class SlotPicker {
               : free === 1
                 ? t("slots.count_one")
                 : t("slots.count", { count: free });
-          button.setAttribute(
-            "aria-label",
-            `${formatDay(key, { weekday: "long", day: "numeric", month: "long" })}, ${count}`,
-          );
+          // Named by its visible text plus the count, so what is seen is what is said
+          // (and what speech control users say to press it).
+          button.append(element("span", "visually-hidden", `, ${count}`));
         }
         button.addEventListener("click", () => {
           this.selectedDay = key;

@@ -12,6 +12,14 @@ export function fieldError(input, errorElement, message) {
   }
 }
 
+/** Write a live region only when its text changes, so each change is read out once
+ * (rewriting the same text makes some screen readers repeat it). */
+export function setLiveText(region, text) {
+  if (region.textContent !== text) {
+    region.textContent = text;
+  }
+}
+
 /** Say something to screen-reader users (the page's polite live region). */
 export function announce(message) {
   const region = byId("announcer");

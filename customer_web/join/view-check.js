@@ -12,7 +12,7 @@ import {
   watchLevel,
 } from "./checks.js";
 import { deviceHelp } from "./device-help.js";
-import { byId } from "./dom.js";
+import { byId, setLiveText } from "./dom.js";
 import { canContinue } from "./flow.js";
 
 export class CheckView {
@@ -81,7 +81,7 @@ export class CheckView {
       key = "check.summary.all";
     }
     summary.className = `alert ${states.server !== "ok" ? "alert--error" : allOk ? "alert--success" : "alert--info"}`;
-    summary.textContent = t(key);
+    setLiveText(summary, t(key));
   }
 
   /** Run every probe; `connection` is being opened by the caller, `whenWelcomed` its welcome. */

@@ -3,7 +3,7 @@
 
 import { formatTime } from "../common/format.js";
 import { onLanguageChange, t } from "../common/i18n.js";
-import { byId } from "./dom.js";
+import { byId, setLiveText } from "./dom.js";
 import { microphoneNotice } from "./mic-watch.js";
 
 export class SessionView {
@@ -17,6 +17,7 @@ export class SessionView {
     this.cameraOff = false;
     this.microphone = null;
     this.log = null;
+    this.chatShown = "";
     byId("chat-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const input = byId("chat-input");
@@ -77,7 +78,7 @@ export class SessionView {
       : t("session.audio_only_any");
     byId("remote-video").setAttribute("aria-label", t("session.remote"));
     byId("self-video").setAttribute("aria-label", t("session.self"));
-    byId("call-state").textContent = t(`session.state.${this.state}`);
+    setLiveText(byId("call-state"), t(`session.state.${this.state}`));
     byId("call-state").dataset.state = this.state;
     const quality = byId("quality");
     quality.hidden = visit.mode !== "video";
@@ -92,12 +93,13 @@ export class SessionView {
     const video = this.visit?.mode === "video";
     const mute = byId("toggle-mute");
     mute.hidden = !video;
+    // A toggle keeps its name; aria-pressed says whether it is on (WAI-ARIA button pattern).
     mute.setAttribute("aria-pressed", String(this.muted));
-    mute.textContent = t(this.muted ? "session.unmute" : "session.mute");
+    mute.textContent = t("session.mute");
     const camera = byId("toggle-camera");
     camera.hidden = !(video && this.visit.show_me);
     camera.setAttribute("aria-pressed", String(this.cameraOff));
-    camera.textContent = t(this.cameraOff ? "session.camera_on" : "session.camera_off");
+    camera.textContent = t("session.camera_off");
     byId("switch-video").hidden = video || typeof window.RTCPeerConnection !== "function";
     this.renderMicrophoneNotice();
   }
@@ -111,11 +113,8 @@ export class SessionView {
   renderMicrophoneNotice() {
     const key = this.visit?.mode === "video" ? microphoneNotice(this.microphone, this.muted) : null;
     const text = key ? t(key) : "";
-    const notice = byId("mic-notice");
     // Only a change is written, so the live region speaks once, not ten times a second.
-    if (notice.textContent !== text) {
-      notice.textContent = text;
-    }
+    setLiveText(byId("mic-notice"), text);
   }
 
   setState(state) {
@@ -139,7 +138,8 @@ export class SessionView {
       return;
     }
     const list = byId("chat-lines");
-    const wasAtBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
+    const log = byId("chat-log"); // scrolls; Tab reaches it, so the arrow keys scroll it
+    const wasAtBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
     const items = this.log.sorted().map((line) =>
       this.chatItem(line.sender, line.text, formatTime(line.sent_at, this.timeZone), line.id),
     );
@@ -152,9 +152,16 @@ export class SessionView {
       empty.textContent = t("session.empty");
       items.push(empty);
     }
+    // The log is a live region: lines are written only when they changed, or a screen
+    // reader would read the whole chat again at every quality update.
+    const shown = items.map((item) => item.outerHTML).join("");
+    if (shown === this.chatShown) {
+      return;
+    }
+    this.chatShown = shown;
     list.replaceChildren(...items);
     if (wasAtBottom || items.length < 3) {
-      list.scrollTop = list.scrollHeight;
+      log.scrollTop = log.scrollHeight;
     }
   }
 

@@ -2,7 +2,7 @@
 // leave a message instead; „Warten beenden“.
 
 import { onLanguageChange, t } from "../common/i18n.js";
-import { byId, fieldError } from "./dom.js";
+import { byId, fieldError, setLiveText } from "./dom.js";
 import { waitMinutes } from "./flow.js";
 import { phoneProblem } from "./view-signin.js";
 
@@ -46,17 +46,17 @@ export class WaitingView {
   render() {
     const status = this.status;
     const known = ["free", "busy", "offline"].includes(status?.advisor_status);
-    byId("waiting-status").textContent = t(known ? `waiting.${status.advisor_status}` : "waiting.unknown");
+    setLiveText(byId("waiting-status"), t(known ? `waiting.${status.advisor_status}` : "waiting.unknown"));
     byId("waiting-status-box").dataset.advisor = status?.advisor_status ?? "unknown";
     const place = byId("waiting-place");
     if (!status?.place) {
-      place.textContent = "";
+      setLiveText(place, "");
       return;
     }
     const minutes = waitMinutes(status.estimated_wait_seconds);
     const where = status.place === 1 ? t("waiting.next") : t("waiting.place", { place: status.place });
     const eta = minutes === 1 ? t("waiting.eta_one") : t("waiting.eta", { minutes });
-    place.textContent = `${where} ${eta}`;
+    setLiveText(place, `${where} ${eta}`);
   }
 
   showForm(open) {

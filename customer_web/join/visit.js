@@ -121,8 +121,12 @@ class Visit {
     for (const section of document.querySelectorAll("[data-step]")) {
       section.hidden = section.dataset.step !== step;
     }
+    // The new step's heading takes the focus: screen readers read it out, and the next
+    // Tab goes to the step's first control.
     const shown = document.querySelector(`[data-step="${step}"]`);
-    shown?.focus({ preventScroll: false });
+    const heading = shown?.querySelector("h1") ?? shown;
+    heading?.setAttribute("tabindex", "-1");
+    heading?.focus();
     window.scrollTo(0, 0);
     if ([Step.MESSAGE_SENT, Step.GAVE_UP].includes(step)) {
       this.connection.close();
@@ -200,6 +204,7 @@ class Visit {
     ended(message) {
       this.stopCall();
       this.end.show(message.by);
+      announce(t(`ended.by_${message.by ?? "system"}`));
     },
     rated(message) {
       this.end.showRated(message.stars);
@@ -321,7 +326,12 @@ class Visit {
 
   connectionState(state) {
     const past = this.step !== Step.LANDING && this.step !== Step.CHECK;
-    byId("reconnecting").hidden = !(state === "reconnecting" && past);
+    const reconnecting = state === "reconnecting" && past;
+    if (reconnecting && byId("reconnecting").hidden) {
+      // A banner that appears is not read out; the live region is.
+      announce(t("visit.reconnecting"));
+    }
+    byId("reconnecting").hidden = !reconnecting;
     if (state === "reconnecting" && this.step === Step.SESSION) {
       this.session.setState("reconnecting");
     }

@@ -125,97 +125,116 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="70"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="72"/>
         <source>Videoberatung – Berater-Konsole</source>
         <translation>Videoberatung – advisor console</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="76"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="78"/>
         <source>Aktionen</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="79"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="81"/>
         <source>Termin buchen …</source>
         <translation>Book appointment …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="82"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="84"/>
         <source>Einstellungen …</source>
         <translation>Settings …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="90"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="92"/>
         <source>Abmelden</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="93"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="95"/>
         <source>Beenden</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="97"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="99"/>
         <source>&amp;Konsole</source>
         <translation>&amp;Console</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="107"/>
-        <source>Annehmen</source>
-        <translation>Accept</translation>
-    </message>
-    <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="116"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="111"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="123"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="173"/>
         <source>Wartende Kunden</source>
         <translation>Waiting customers</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="124"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="112"/>
+        <source>Termine heute</source>
+        <translation>Today&apos;s appointments</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="113"/>
+        <source>Termine der nächsten Tage</source>
+        <translation>Appointments of the next days</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="114"/>
+        <source>&amp;Annehmen</source>
+        <translation>&amp;Accept</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="131"/>
         <source>Termine</source>
         <translation>Appointments</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="138"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="145"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="174"/>
         <source>Gespräch</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="151"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="159"/>
         <source>Verbinde …</source>
         <translation>Connecting …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="184"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="171"/>
+        <source>A&amp;nsicht</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/main_window.py" line="223"/>
         <source>Wartende Kunden ({count})</source>
         <translation>Waiting customers ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="190"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="229"/>
         <source>Heute ({count})</source>
         <translation>Today ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="195"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="234"/>
         <source>Nächste Tage ({count})</source>
         <translation>Next days ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="198"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="237"/>
         <source>Nachrichten ({count})</source>
         <translation>Messages ({count})</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="199"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="175"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="238"/>
         <source>Nachrichten</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="203"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="242"/>
         <source>Verbunden</source>
         <translation>Connected</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/main_window.py" line="204"/>
+        <location filename="../../advisor_app/ui/main_window.py" line="243"/>
         <source>Verbindung unterbrochen – verbinde neu …</source>
         <translation>Connection lost – reconnecting …</translation>
     </message>
@@ -261,17 +280,27 @@
 <context>
     <name>MessagesView</name>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="56"/>
-        <source>Erledigt</source>
-        <translation>Done</translation>
+        <location filename="../../advisor_app/ui/messages.py" line="39"/>
+        <source>Nachrichten von Kunden</source>
+        <translation>Messages from customers</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="101"/>
+        <location filename="../../advisor_app/ui/messages.py" line="58"/>
+        <source>Text der Nachricht</source>
+        <translation>Text of the message</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/messages.py" line="59"/>
+        <source>&amp;Erledigt</source>
+        <translation>&amp;Done</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/messages.py" line="110"/>
         <source>Keine Nachricht ausgewählt</source>
         <translation>No message selected</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/messages.py" line="105"/>
+        <location filename="../../advisor_app/ui/messages.py" line="114"/>
         <source>{name} – Rückruf unter {phone}</source>
         <translation>{name} – call back on {phone}</translation>
     </message>
@@ -300,7 +329,7 @@
     </message>
     <message>
         <location filename="../../advisor_app/ui/session_view.py" line="128"/>
-        <location filename="../../advisor_app/ui/session_view.py" line="285"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="290"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
@@ -315,87 +344,97 @@
         <translation>Connection status</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="160"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="159"/>
+        <source>Chat-Verlauf</source>
+        <translation>Chat history</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="161"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="162"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="163"/>
+        <source>Nachricht an den Kunden</source>
+        <translation>Message to the customer</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="164"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="166"/>
-        <source>Stumm</source>
-        <translation>Mute</translation>
+        <location filename="../../advisor_app/ui/session_view.py" line="168"/>
+        <source>&amp;Stumm</source>
+        <translation>&amp;Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="176"/>
-        <source>Kamera aus</source>
-        <translation>Camera off</translation>
+        <location filename="../../advisor_app/ui/session_view.py" line="178"/>
+        <source>Ka&amp;mera aus</source>
+        <translation>Camera o&amp;ff</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="179"/>
-        <source>Gespräch beenden</source>
-        <translation>End session</translation>
+        <location filename="../../advisor_app/ui/session_view.py" line="181"/>
+        <source>Gespräch &amp;beenden</source>
+        <translation>&amp;End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="185"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="187"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="186"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="188"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="187"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="189"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="188"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="190"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="221"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="222"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="227"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="228"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="281"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="286"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="283"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="288"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="301"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="306"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="325"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="330"/>
         <source>Bild und Ton werden verbunden …</source>
         <translation>Connecting picture and sound …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="327"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="332"/>
         <source>Verbindung wird wiederhergestellt … Bild und Ton des Kunden kommen gerade nicht an; der Chat funktioniert weiter.</source>
         <translation>Restoring the connection … The customer&apos;s picture and sound are not arriving right now; the chat keeps working.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="330"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="335"/>
         <source>Das Bild des Kunden steht: Es kommen keine neuen Bilder an, der Ton schon.</source>
         <translation>The customer&apos;s picture is frozen: no new pictures arrive, the sound does.</translation>
     </message>

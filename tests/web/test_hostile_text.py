@@ -148,7 +148,7 @@ def test_join_page_shows_hostile_chat_as_text(page: Page, live_server: Any) -> N
         assert line.text == "Hallo Welt"
         assert not any(e.type == "chat_message" and "Null" in e.line.text
                        for e in advisor.engine.events)
-        page.locator("#chat-lines").evaluate("list => { list.scrollTop = 0; }")
+        page.locator("#chat-log").evaluate("log => { log.scrollTop = 0; }")
         inert.check("join-chat-top")
     finally:
         advisor.close()

@@ -193,13 +193,13 @@ def test_picture_and_sound_both_ways_survive_a_network_drop(
 
     # Mute and camera off switch the tracks, not the connection.
     page.get_by_role("button", name="Mikrofon aus").click()
-    expect(page.get_by_role("button", name="Mikrofon ein")).to_have_attribute(
+    expect(page.get_by_role("button", name="Mikrofon aus")).to_have_attribute(
         "aria-pressed", "true")
     page.get_by_role("button", name="Kamera aus").click()
     assert page.evaluate(
         "document.getElementById('self-video').srcObject.getVideoTracks()[0].enabled") is False
-    page.get_by_role("button", name="Kamera ein").click()
-    page.get_by_role("button", name="Mikrofon ein").click()
+    page.get_by_role("button", name="Kamera aus").click()
+    page.get_by_role("button", name="Mikrofon aus").click()
 
     # The WebSocket drops while picture and sound still flow: the page reconnects with its
     # visit token and the call carries on as it is (no new offer, nothing interrupted).

@@ -108,7 +108,7 @@ def test_talking_into_the_muted_microphone_shows_you_are_muted(
 
     page.get_by_role("button", name="EN", exact=True).click()
     expect(notice).to_have_text("You are muted.")
-    page.get_by_role("button", name="Microphone on").click()
+    page.get_by_role("button", name="Microphone off", pressed=True).click()
     expect(notice).to_be_empty()
     eventually_blocking(lambda: advisor_hears(advisor) > 0.01, what="heard again")
     assert page.evaluate(
