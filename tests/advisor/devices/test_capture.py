@@ -148,8 +148,8 @@ def test_the_speakers_echo_is_cancelled_on_the_microphone_path(qtbot: QtBot) -> 
         pytest.fail("espeak-ng is missing: run scripts/bootstrap (as root)")
     speech = german_speech(CUSTOMER_LINES[0]) * 0.5
     processor = VoiceProcessor(WebRtcApm(auto_gain_control=False))
-    link = RoomLink(Room(ROOMS[1]))
     speaker = AudioOutput(SYNTHETIC)
+    link = RoomLink(Room(ROOMS[1]), speaker)
     speaker.played += [processor.played, link.played]
     microphone = AudioInput(SYNTHETIC, processor=processor, synthetic=link.microphone)
     sent: list[np.ndarray] = []
