@@ -18,12 +18,14 @@ class Customer:
     """One visit of one customer, in a fresh browser context of ``browser``."""
 
     def __init__(self, browser: Any, server: DemoServer,
-                 camera: dict[str, Any] | None = None) -> None:
+                 camera: dict[str, Any] | None = None, scripts: tuple[str, ...] = ()) -> None:
         """``camera``: a numbered canvas stream instead of the fake camera
-        (:func:`barcode.page_config`, with ``kbps`` to pin its bitrate)."""
+        (:func:`barcode.page_config`, with ``kbps`` to pin its bitrate); ``scripts``:
+        more init scripts for the page."""
         self.browser = browser
         self.server = server
         self.camera = camera
+        self.scripts = scripts
         self.context: Any = None
         self.page: Any = None
         self.offset_ms = 0.0
@@ -40,6 +42,8 @@ class Customer:
             await page.add_init_script(
                 f"window.__vbCameraConfig = {json.dumps(self.camera)};")
             await page.add_init_script(CANVAS_CAMERA)
+        for script in self.scripts:
+            await page.add_init_script(script)
         await page.goto(f"{self.server.url}{join_path}")
         await page.get_by_role("button", name="Chat starten").click()
         await expect(page.locator('[data-check="server"]')).to_have_attribute(

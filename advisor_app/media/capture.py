@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 
 import av
@@ -305,10 +306,13 @@ class AudioInput(QObject):
 class AudioOutput(QObject):
     """Plays the customer's voice on a speaker; without one, only measures it.
 
-    At most :data:`SPEAKER_BUFFER_SECONDS` wait in the device: when it is full, a
-    frame is dropped rather than letting the delay grow. Every listener in
-    :attr:`played` gets the PCM at the moment it is written to the device (or, without
-    one, when it would be): the echo canceller's far end. Dropped frames are not played.
+    At most :data:`SPEAKER_BUFFER_SECONDS` wait to be played: when that much is queued,
+    a frame is dropped rather than letting the delay grow. Every listener in
+    :attr:`played` gets the PCM when it starts to sound, not when it is written: a
+    speaker plays what it is given back to back, so a burst of frames (the network
+    delivers them so) sounds one after the other. The echo canceller's far end must
+    follow the sound, or the echo's delay would jump with every burst. Without a
+    device the same clock runs, as a speaker would. Dropped frames are not played.
     """
 
     def __init__(self, device: str = SYNTHETIC, parent: QObject | None = None) -> None:
@@ -328,6 +332,15 @@ class AudioOutput(QObject):
         self._test_tone.timeout.connect(self._next_test_frame)
         self._test_samples = 0
         self._test_started = 0.0
+        # What was written and when it starts to sound (time.monotonic()), for played.
+        self._sounding: deque[tuple[float, bytes]] = deque()
+        self._sounding_until = 0.0
+        # When the PCM now handed to the listeners started to sound (time.monotonic()):
+        # a timer that fires late hands it over late, the sound itself was on time.
+        self.sounding_at = 0.0
+        self._release = QTimer(self)
+        self._release.setTimerType(Qt.TimerType.PreciseTimer)
+        self._release.timeout.connect(self._release_sounding)
 
     def use_device(self, device: str) -> None:
         """Play on ``device`` from now on."""
@@ -364,6 +377,9 @@ class AudioOutput(QObject):
             self._sink.deleteLater()
         self._sink, self._io = None, None
         self.level = 0.0
+        self._release.stop()
+        self._sounding.clear()
+        self._sounding_until = 0.0
 
     def play_test_tone(self) -> bool:
         """One second of a tone through the same path as the customer's voice;
@@ -394,11 +410,30 @@ class AudioOutput(QObject):
         pcm = self._writer.convert(frame)
         samples = len(pcm) // 2
         self.level = self._rms.add(frame)
+        now = time.monotonic()
+        starts = max(now, self._sounding_until)
         if self._io is not None and self._sink is not None:
-            if self._sink.bytesFree() < len(pcm):
-                self.samples_dropped += samples
-                return
+            full = self._sink.bytesFree() < len(pcm)
+        else:
+            full = starts - now + samples / AUDIO_RATE > SPEAKER_BUFFER_SECONDS
+        if full:
+            self.samples_dropped += samples
+            return
+        if self._io is not None:
             self._io.write(pcm)
         self.samples_played += samples
-        for listener in self.played:
-            listener(pcm)
+        self._sounding.append((starts, pcm))
+        self._sounding_until = starts + samples / AUDIO_RATE
+        self._release_sounding()
+        if self._sounding and not self._release.isActive():
+            self._release.start(5)
+
+    def _release_sounding(self) -> None:
+        """Hand the listeners every frame that has started to sound."""
+        now = time.monotonic()
+        while self._sounding and self._sounding[0][0] <= now:
+            self.sounding_at, pcm = self._sounding.popleft()
+            for listener in self.played:
+                listener(pcm)
+        if not self._sounding:
+            self._release.stop()

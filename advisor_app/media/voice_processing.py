@@ -4,9 +4,9 @@ Browsers run these on the microphone before it is sent; aiortc does not, so the 
 does it here. :class:`VoiceProcessor` sits between the devices and the rest of the
 audio path:
 
-- :meth:`VoiceProcessor.played` gets exactly the PCM that was written to the speaker,
-  at the moment it was written (the far end, the reference the echo is cancelled
-  against); frames the speaker dropped never reach it;
+- :meth:`VoiceProcessor.played` gets exactly the PCM the speaker plays, at the moment it
+  starts to sound (the far end, the reference the echo is cancelled against); frames
+  the speaker dropped never reach it;
 - :meth:`VoiceProcessor.process` takes the microphone's PCM before the level meter and
   the outgoing tracks see it (the near end).
 
@@ -162,8 +162,11 @@ class DelayEstimator:
 class VoiceProcessor:
     """The console's microphone processing, switchable at run time.
 
-    Off, the microphone passes untouched (an advisor with a headset may want that);
-    the far end is still followed, so switching it on again starts from a known delay.
+    Off, the microphone passes untouched (an advisor with a headset may want that), but
+    the canceller still follows both streams (its output unused): switched on again, it
+    is converged at once, its gain control set for the voice now in the room. A
+    canceller left idle meanwhile, with its state from minutes ago, let the echo
+    through for seconds, boosted by a stale gain (docs/benchmarks.md, part 7).
     """
 
     def __init__(self, canceller: EchoCanceller | None = None, enabled: bool = True) -> None:
@@ -180,15 +183,14 @@ class VoiceProcessor:
         return self.delay.delay_ms
 
     def played(self, pcm: bytes) -> None:
-        """PCM just written to the speaker (48 kHz mono s16)."""
+        """PCM the speaker just started to play (48 kHz mono s16)."""
         self._far.extend(pcm)
         while len(self._far) >= _BLOCK_BYTES:
             block = np.frombuffer(bytes(self._far[:_BLOCK_BYTES]), np.int16)
             del self._far[:_BLOCK_BYTES]
             self.far_blocks += 1
             self.delay.far_end(block)
-            if self.enabled:
-                self.canceller.far_end(block)
+            self.canceller.far_end(block)
 
     def process(self, pcm: bytes) -> bytes:
         """The microphone's PCM, processed, in whole 10 ms blocks (a remainder waits for
@@ -200,12 +202,11 @@ class VoiceProcessor:
             del self._near[:_BLOCK_BYTES]
             self.near_blocks += 1
             changed = self.delay.near_end(block)
-            if self.enabled:
-                if changed is not None:
-                    self.canceller.set_delay_ms(changed)
-                elif self.delay_ms is not None:
-                    # The module wants the delay before every near block (WebRTC's rule).
-                    self.canceller.set_delay_ms(self.delay_ms)
-                block = self.canceller.near_end(block)
-            out.extend(block.tobytes())
+            if changed is not None:
+                self.canceller.set_delay_ms(changed)
+            elif self.delay_ms is not None:
+                # The module wants the delay before every near block (WebRTC's rule).
+                self.canceller.set_delay_ms(self.delay_ms)
+            processed = self.canceller.near_end(block)
+            out.extend((processed if self.enabled else block).tobytes())
         return bytes(out)

@@ -148,8 +148,8 @@ def test_the_speakers_echo_is_cancelled_on_the_microphone_path(qtbot: QtBot) -> 
         pytest.fail("espeak-ng is missing: run scripts/bootstrap (as root)")
     speech = german_speech(CUSTOMER_LINES[0]) * 0.5
     processor = VoiceProcessor(WebRtcApm(auto_gain_control=False))
-    link = RoomLink(Room(ROOMS[1]))
     speaker = AudioOutput(SYNTHETIC)
+    link = RoomLink(Room(ROOMS[1]), speaker)
     speaker.played += [processor.played, link.played]
     microphone = AudioInput(SYNTHETIC, processor=processor, synthetic=link.microphone)
     sent: list[np.ndarray] = []
@@ -175,9 +175,14 @@ def test_the_speakers_echo_is_cancelled_on_the_microphone_path(qtbot: QtBot) -> 
     pacer.start(10)
     qtbot.waitUntil(lambda: position >= len(speech), timeout=int(len(speech) / 48) + 5000)
     pacer.stop()
+    # A pacer late by more than the speaker's queue (a busy machine) loses frames, as a
+    # device would; neither the room nor the canceller hear those.
+    assert speaker.samples_played + speaker.samples_dropped >= len(speech) - 960
+    assert speaker.samples_played >= len(speech) * 0.8
+    # The listeners get each block when it sounds: the last ones a little later.
+    qtbot.waitUntil(lambda: processor.far_blocks * 480 > speaker.samples_played - 480,
+                    timeout=2000)
     microphone.stop()
-    assert speaker.samples_played >= len(speech) - 960
-    assert processor.far_blocks * 480 >= len(speech) - 960, "every played block is the far end"
     # The room's delay plus however late the microphone's timer delivered (on a busy
     # machine, up to a hundred milliseconds and more): what the processor really sees.
     # The estimate itself is held to ±15 ms in test_voice_processing.py, offline.
