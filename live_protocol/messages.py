@@ -399,7 +399,8 @@ ServerToAdvisor = Annotated[
 ]
 
 ServerMessage = (
-    CustomerWelcome | SignedIn | QueueStatus | MessageReceived | Offered | MediaConfig | Rated
+    CustomerWelcome | SignedIn | QueueStatus | MessageReceived | Offered | MediaConfig
+    | LineCheckServers | Rated
     | AdvisorWelcome | WaitingRoom | Accepted | MessagesUnread
     | SessionStarted | ChatPosted | RelayedSignal | Ended | Pong | ErrorMessage
 )

@@ -13,8 +13,8 @@
 // a camera's encoder would first have to ramp up. Why not HTTP: that would measure TCP
 // to our web server, not the path the call's media takes.
 
-const GATHER_TIMEOUT_MS = 4000;
-const OPEN_TIMEOUT_MS = 5000;
+const GATHER_TIMEOUT_MS = 8000; // TLS through a weak line: TCP, TLS and TURN handshakes
+const OPEN_TIMEOUT_MS = 8000; // ICE, DTLS and SCTP through the relay, on a lossy line too
 const RTT_PHASE_MS = 800; // small packets only: the round trip of an idle line
 const LOAD_PHASE_MS = 2700; // paced at LOAD_KBPS: throughput and loss
 const SETTLE_MS = 600; // late packets still count
