@@ -9,6 +9,8 @@
 //   delay is the line's round trip. This mirrors how published network tests measure
 //   (Vonage's publishes to its media server and subscribes to itself).
 //
+// Three such loopbacks share the load (LOOPBACKS).
+//
 // Why a data channel and not a media track: its packets can be paced and counted exactly,
 // a camera's encoder would first have to ramp up. Why not HTTP: that would measure TCP
 // to our web server, not the path the call's media takes.
@@ -26,6 +28,10 @@ export const LOAD_KBPS = 700;
 const LOAD_PACKET_BYTES = 1000;
 const TICK_MS = 10;
 const MAX_BUFFERED_BYTES = 64 * 1024; // beyond this the sender waits (congestion control)
+// Several relayed loopbacks side by side, as speed tests open several TCP connections:
+// one data channel's congestion control halves its window at every lost packet, far
+// more than a call's media backs off, and would report a lossy line as slower than it is.
+const LOOPBACKS = 3;
 
 /** "udp", "tcp" or "tls" for a TURN URL. */
 export function relayKind(url) {
@@ -152,64 +158,86 @@ function packet(sequence, bytes) {
  * rttMs}, or null if no relayed connection could be made.
  */
 export async function measureLine(servers) {
-  const link = await loopback(servers);
-  if (!link) {
+  const links = (await Promise.all(Array.from({ length: LOOPBACKS }, () => loopback(servers)))).filter(Boolean);
+  if (!links.length) {
     return null;
   }
-  const { outgoing, incoming } = link;
-  const arrivals = []; // {sequence, delay, at, bytes}
-  incoming.addEventListener("message", (event) => {
-    const view = new DataView(event.data);
-    const at = performance.now();
-    arrivals.push({
-      sequence: view.getUint32(0),
-      delay: at - view.getFloat64(4),
-      at,
-      bytes: event.data.byteLength,
+  const arrivals = []; // {link, sequence, delay, at, bytes}
+  const sent = links.map(() => 0); // packets handed to each link
+  links.forEach(({ incoming }, link) => {
+    incoming.addEventListener("message", (event) => {
+      const view = new DataView(event.data);
+      const at = performance.now();
+      arrivals.push({ link, sequence: view.getUint32(0), delay: at - view.getFloat64(4), at, bytes: event.data.byteLength });
     });
   });
   const start = performance.now();
   const loadStart = start + RTT_PHASE_MS;
   const end = loadStart + LOAD_PHASE_MS;
-  let sequence = 0;
   let loadBytes = 0;
   let nextProbe = start;
+  const send = (link, bytes) => {
+    links[link].outgoing.send(packet(sent[link], bytes));
+    sent[link] += 1;
+  };
   try {
     await new Promise((resolve) => {
       const timer = window.setInterval(() => {
         const now = performance.now();
-        if (now >= end || outgoing.readyState !== "open") {
+        const open = links.map((_, link) => link).filter((link) => links[link].outgoing.readyState === "open");
+        if (now >= end || !open.length) {
           window.clearInterval(timer);
           resolve();
           return;
         }
         if (now < loadStart) {
           if (now >= nextProbe) {
-            outgoing.send(packet(sequence++, PROBE_BYTES));
+            send(open[0], PROBE_BYTES);
             nextProbe += PROBE_INTERVAL_MS;
           }
           return;
         }
-        // Pace by the clock, not the timer: a late tick sends what was due meanwhile.
+        // Pace by the clock, not the timer: a late tick sends what was due meanwhile,
+        // each packet on the link whose congestion control holds back least.
         const due = ((now - loadStart) * LOAD_KBPS) / 8;
-        while (loadBytes < due && outgoing.bufferedAmount < MAX_BUFFERED_BYTES) {
-          outgoing.send(packet(sequence++, LOAD_PACKET_BYTES));
+        while (loadBytes < due) {
+          const link = open.reduce((best, each) =>
+            links[each].outgoing.bufferedAmount < links[best].outgoing.bufferedAmount ? each : best,
+          );
+          if (links[link].outgoing.bufferedAmount >= MAX_BUFFERED_BYTES) {
+            break;
+          }
+          send(link, LOAD_PACKET_BYTES);
           loadBytes += LOAD_PACKET_BYTES;
         }
       }, TICK_MS);
     });
     await new Promise((resolve) => window.setTimeout(resolve, SETTLE_MS + (median(probeDelays(arrivals)) ?? 0)));
   } finally {
-    link.close();
+    for (const link of links) {
+      link.close();
+    }
   }
+  return lineFigures(arrivals, links.length, { loadStart, end });
+}
+
+/** Throughput, loss and round trip from what arrived on `linkCount` links. */
+function lineFigures(arrivals, linkCount, { loadStart, end }) {
   if (!arrivals.length) {
     return { throughputKbps: 0, lossPercent: 100, rttMs: null };
   }
-  // Packets still queued by the sender's congestion control when it stopped were never
-  // on the line: only those up to the last one that arrived count as sent.
-  const lastSent = Math.max(...arrivals.map((arrival) => arrival.sequence));
-  const received = new Set(arrivals.map((arrival) => arrival.sequence)).size;
-  const lossPercent = (100 * (lastSent + 1 - received)) / (lastSent + 1);
+  // Packets still queued by a link's congestion control when sending stopped were never
+  // on the line: per link, only those up to the last one that arrived count as sent.
+  let expected = 0;
+  let received = 0;
+  for (let link = 0; link < linkCount; link += 1) {
+    const sequences = new Set(arrivals.filter((arrival) => arrival.link === link).map((arrival) => arrival.sequence));
+    if (sequences.size) {
+      expected += Math.max(...sequences) + 1;
+      received += sequences.size;
+    }
+  }
+  const lossPercent = (100 * (expected - received)) / expected;
   // Throughput: what arrived in the load phase once the line had filled.
   const from = loadStart + 500;
   const loaded = arrivals.filter((arrival) => arrival.at >= from && arrival.at < end);

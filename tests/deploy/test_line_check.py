@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.deploy.conftest import NetworkSite
 from tests.fixtures.netsim import GOOD, MOBILE, POOR, UDP_BLOCKED, Profile
-from tests.web.flow import RECORDER, check
+from tests.web.flow import RECORDER, Advisor, check, choose, pass_system_check, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -99,3 +99,27 @@ def test_with_udp_blocked_the_line_is_measured_through_tcp_and_tls(
     expect(check(page, "media")).to_contain_text("TCP, TLS")
     # Measured, not assumed: the figures came through the TCP relay.
     assert figures["throughputKbps"] > 0 and figures["rttMs"] is not None, figures
+
+
+def test_after_a_weak_line_test_the_connection_choice_follows_it(
+    network_turn_site: NetworkSite, network_turn_advisor: Advisor, impaired_page: Page,
+) -> None:
+    page, network = impaired_page, network_turn_site.network
+    network.apply(POOR)
+    figures, _ = run_line_check(page, network_turn_site)
+    network.clear()  # the rest of the way need not crawl
+    pass_system_check(page)
+    sign_in(page)
+    network_turn_advisor.accept_next()
+    expect(page.locator('[data-step="choice"]')).to_be_visible()
+    hint = page.locator("#choice-recommendation")
+    if figures["recommendation"] == "text":
+        expect(page.get_by_label("nur Text übertragen")).to_be_checked()
+        expect(hint).to_contain_text("„nur Text übertragen“")
+    else:
+        assert figures["recommendation"] == "audio", figures
+        expect(page.get_by_label("Bild und Ton übertragen")).to_be_checked()
+        expect(page.get_by_label("Der Berater darf mich sehen")).not_to_be_checked()
+        expect(hint).to_contain_text("nur für Ton")
+    # A recommendation, not a rule: the customer may still choose picture and sound.
+    choose(page, video=True)
