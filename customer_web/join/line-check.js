@@ -2,14 +2,14 @@
 // two-minute credentials for it: `line_check`):
 // - which kinds of relay the customer's network lets through: one relay-only peer
 //   connection per TURN URL (UDP, TCP, TLS), each reachable if a relay candidate appears;
-// - throughput, loss and round-trip time: two relay-only peer connections in this page,
-//   joined by an unordered data channel without retransmissions. Every packet goes from
+// - throughput, loss and round-trip time, through the first kind that answered: two
+//   relay-only peer connections in this page joined by an unordered data channel
+//   without retransmissions (three such loopbacks share the load, a fourth carries the
+//   probes for loss and round trip). Every packet goes from
 //   the page up to the TURN server and back down, so it crosses the customer's line both
 //   ways, as a call's media does; sender and receiver share one clock, so each packet's
 //   delay is the line's round trip. This mirrors how published network tests measure
 //   (Vonage's publishes to its media server and subscribes to itself).
-//
-// Three such loopbacks share the load (LOOPBACKS).
 //
 // Why a data channel and not a media track: its packets can be paced and counted exactly,
 // a camera's encoder would first have to ramp up. Why not HTTP: that would measure TCP
@@ -17,8 +17,8 @@
 
 const GATHER_TIMEOUT_MS = 8000; // TLS through a weak line: TCP, TLS and TURN handshakes
 const OPEN_TIMEOUT_MS = 8000; // ICE, DTLS and SCTP through the relay, on a lossy line too
-const RTT_PHASE_MS = 800; // small packets only: the round trip of an idle line
-const LOAD_PHASE_MS = 2700; // paced at LOAD_KBPS: throughput and loss
+const RTT_PHASE_MS = 800; // probes only: the round trip of an idle line
+const LOAD_PHASE_MS = 2700; // probes and load paced at LOAD_KBPS: throughput
 const SETTLE_MS = 600; // late packets still count
 const PROBE_BYTES = 200;
 const PROBE_INTERVAL_MS = 20;
@@ -31,7 +31,10 @@ const MAX_BUFFERED_BYTES = 64 * 1024; // beyond this the sender waits (congestio
 // Several relayed loopbacks side by side, as speed tests open several TCP connections:
 // one data channel's congestion control halves its window at every lost packet, far
 // more than a call's media backs off, and would report a lossy line as slower than it is.
-const LOOPBACKS = 3;
+// The first carries only the small probes, all along: their loss is the line's as a
+// steady call stream sees it, not the load's own bursts (the load's congestion control
+// overshoots and its unacknowledged packets are dropped, which a call's would not be).
+const LOOPBACKS = 4;
 
 /** "udp", "tcp" or "tls" for a TURN URL. */
 export function relayKind(url) {
@@ -77,11 +80,25 @@ async function relayReachable(server) {
   }
 }
 
-/** The relay kinds ("udp", "tcp", "tls") reachable through `servers`, tried at once. */
-export async function reachableRelays(servers) {
+/**
+ * The whole line test: {relays, line}. `relays`: the kinds ("udp", "tcp", "tls")
+ * reachable through `servers`, all tried at once; `line`: measureLine's figures through
+ * the first kind that answered (null if none did). One kind only, as a call would use:
+ * coturn allows a user name twelve allocations at a time (packaging/coturn), and every
+ * kind in every loopback peer would need 21.
+ */
+export async function lineTest(servers) {
   const tried = serversByKind(servers);
-  const reached = await Promise.all(tried.map(({ server }) => relayReachable(server)));
-  return [...new Set(tried.filter((_, index) => reached[index]).map(({ kind }) => kind))];
+  const reaching = tried.map(({ server }) => relayReachable(server));
+  const first = Promise.any(
+    reaching.map((reached, index) => reached.then((yes) => (yes ? tried[index].server : Promise.reject()))),
+  ).catch(() => null);
+  const [reached, line] = await Promise.all([
+    Promise.all(reaching),
+    first.then((server) => (server ? measureLine([server]) : null)),
+  ]);
+  const relays = [...new Set(tried.filter((_, index) => reached[index]).map(({ kind }) => kind))];
+  return { relays, line };
 }
 
 function median(values) {
@@ -158,8 +175,11 @@ function packet(sequence, bytes) {
  * rttMs}, or null if no relayed connection could be made.
  */
 export async function measureLine(servers) {
-  const links = (await Promise.all(Array.from({ length: LOOPBACKS }, () => loopback(servers)))).filter(Boolean);
-  if (!links.length) {
+  const links = await Promise.all(Array.from({ length: LOOPBACKS }, () => loopback(servers)));
+  if (links.some((link) => !link)) {
+    for (const link of links) {
+      link?.close();
+    }
     return null;
   }
   const arrivals = []; // {link, sequence, delay, at, bytes}
@@ -190,18 +210,19 @@ export async function measureLine(servers) {
           resolve();
           return;
         }
-        if (now < loadStart) {
-          if (now >= nextProbe) {
-            send(open[0], PROBE_BYTES);
-            nextProbe += PROBE_INTERVAL_MS;
-          }
+        if (now >= nextProbe && open.includes(0)) {
+          send(0, PROBE_BYTES);
+          nextProbe += PROBE_INTERVAL_MS;
+        }
+        const loading = open.filter((link) => link > 0);
+        if (now < loadStart || !loading.length) {
           return;
         }
         // Pace by the clock, not the timer: a late tick sends what was due meanwhile,
         // each packet on the link whose congestion control holds back least.
         const due = ((now - loadStart) * LOAD_KBPS) / 8;
         while (loadBytes < due) {
-          const link = open.reduce((best, each) =>
+          const link = loading.reduce((best, each) =>
             links[each].outgoing.bufferedAmount < links[best].outgoing.bufferedAmount ? each : best,
           );
           if (links[link].outgoing.bufferedAmount >= MAX_BUFFERED_BYTES) {
@@ -218,30 +239,22 @@ export async function measureLine(servers) {
       link.close();
     }
   }
-  return lineFigures(arrivals, links.length, { loadStart, end });
+  return lineFigures(arrivals, { loadStart, end });
 }
 
-/** Throughput, loss and round trip from what arrived on `linkCount` links. */
-function lineFigures(arrivals, linkCount, { loadStart, end }) {
-  if (!arrivals.length) {
+/** Throughput, loss and round trip from what arrived. */
+function lineFigures(arrivals, { loadStart, end }) {
+  const probes = arrivals.filter((arrival) => arrival.link === 0);
+  if (!probes.length) {
     return { throughputKbps: 0, lossPercent: 100, rttMs: null };
   }
-  // Packets still queued by a link's congestion control when sending stopped were never
-  // on the line: per link, only those up to the last one that arrived count as sent.
-  let expected = 0;
-  let received = 0;
-  for (let link = 0; link < linkCount; link += 1) {
-    const sequences = new Set(arrivals.filter((arrival) => arrival.link === link).map((arrival) => arrival.sequence));
-    if (sequences.size) {
-      expected += Math.max(...sequences) + 1;
-      received += sequences.size;
-    }
-  }
-  const lossPercent = (100 * (expected - received)) / expected;
+  // Probes sent after the last one that arrived may still have been queued: not counted.
+  const sent = Math.max(...probes.map((probe) => probe.sequence)) + 1;
+  const lossPercent = (100 * (sent - new Set(probes.map((probe) => probe.sequence)).size)) / sent;
   // Throughput: what arrived in the load phase once the line had filled.
   const from = loadStart + 500;
   const loaded = arrivals.filter((arrival) => arrival.at >= from && arrival.at < end);
   const throughputKbps = (loaded.reduce((sum, arrival) => sum + arrival.bytes, 0) * 8) / (end - from);
-  const rttMs = median(probeDelays(arrivals)) ?? median(arrivals.map((arrival) => arrival.delay));
+  const rttMs = median(probeDelays(arrivals.filter((arrival) => arrival.at - arrival.delay < loadStart)));
   return { throughputKbps, lossPercent, rttMs };
 }

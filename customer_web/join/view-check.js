@@ -14,7 +14,7 @@ import {
 import { deviceHelp } from "./device-help.js";
 import { byId } from "./dom.js";
 import { canContinue, recommendConnection } from "./flow.js";
-import { measureLine, reachableRelays } from "./line-check.js";
+import { lineTest } from "./line-check.js";
 
 const RELAY_NAMES = { udp: "UDP", tcp: "TCP", tls: "TLS" };
 
@@ -180,7 +180,7 @@ export class CheckView {
   /** Our TURN server per transport, and a few seconds of the line through it: the
    * recommendation in plain words, the figures beside it for whoever helps the customer. */
   async testLine(servers) {
-    const [relays, line] = await Promise.all([reachableRelays(servers), measureLine(servers)]);
+    const { relays, line } = await lineTest(servers);
     const kinds = ["udp", "tcp", "tls"].filter((kind) => relays.includes(kind));
     if (kinds.length) {
       this.set("media", "ok", "check.ok.media.relays", null, {
