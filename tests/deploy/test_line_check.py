@@ -66,7 +66,7 @@ def run_line_check(page: Page, site: NetworkSite) -> tuple[dict[str, Any], float
     # and 201 kbit/s at 33 % loss (text); sound needs 25 kbit/s under 5 %, which a lucky
     # few seconds may pass.
     (POOR, {"audio", "text"}),
-], ids=lambda value: value.name if isinstance(value, Profile) else "")
+], ids=[GOOD.name, MOBILE.name, POOR.name])
 def test_the_line_test_recommends_what_the_profile_carries(
     network_turn_site: NetworkSite, impaired_page: Page, profile: Profile, expected: set[str],
 ) -> None:
