@@ -149,9 +149,16 @@ class Rate(Message):
     stars: int = Field(ge=1, le=5)
 
 
+class LineCheck(Message):
+    """The system check asks for TURN servers to measure the line through (after a
+    `hello` with a join link or a visit token; walk-ins are refused)."""
+
+    type: Literal["line_check"]
+
+
 CustomerToServer = Annotated[
     CustomerHello | SignIn | LeaveMessage | ChooseConnection | GiveUp | CustomerChat
-    | CustomerSignal | End | Rate | Ping,
+    | CustomerSignal | End | Rate | LineCheck | Ping,
     Field(discriminator="type"),
 ]
 
@@ -286,6 +293,14 @@ class MediaConfig(Message):
     ice_transport_policy: IceTransportPolicy = "all"
 
 
+class LineCheckServers(Message):
+    """The answer to `line_check`: only the TURN servers, with credentials that expire
+    after two minutes. Empty when no TURN server is configured."""
+
+    type: Literal["line_check_servers"] = "line_check_servers"
+    ice_servers: list[IceServer]
+
+
 class SignedIn(Message):
     """„Anmelden“ was stored: keep `visit_token` in the browser to resume."""
 
@@ -327,7 +342,8 @@ class Rated(Message):
 
 ServerToCustomer = Annotated[
     CustomerWelcome | SignedIn | QueueStatus | MessageReceived | Offered | MediaConfig
-    | SessionStarted | ChatPosted | RelayedSignal | Ended | Rated | Pong | ErrorMessage,
+    | LineCheckServers | SessionStarted | ChatPosted | RelayedSignal | Ended | Rated | Pong
+    | ErrorMessage,
     Field(discriminator="type"),
 ]
 
@@ -383,7 +399,8 @@ ServerToAdvisor = Annotated[
 ]
 
 ServerMessage = (
-    CustomerWelcome | SignedIn | QueueStatus | MessageReceived | Offered | MediaConfig | Rated
+    CustomerWelcome | SignedIn | QueueStatus | MessageReceived | Offered | MediaConfig
+    | LineCheckServers | Rated
     | AdvisorWelcome | WaitingRoom | Accepted | MessagesUnread
     | SessionStarted | ChatPosted | RelayedSignal | Ended | Pong | ErrorMessage
 )

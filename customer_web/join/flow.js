@@ -110,3 +110,34 @@ export function mediaInterrupted({ iceState, silentMs, received }) {
   }
   return received && silentMs > MEDIA_SILENCE_MS;
 }
+
+// Published thresholds of Vonage's (OpenTok's) pre-call network test, which measures as
+// our line test does (a loopback through its own relay): picture and sound are good above
+// about 600 kbit/s under 0.5 % loss and acceptable above about 250 kbit/s under 3 %; sound
+// alone needs about 25 kbit/s under 5 % loss. ITU-T G.114: a one-way delay above 400 ms
+// makes a conversation very hard, so a round trip above 800 ms leaves text.
+export const LINE_THRESHOLDS = Object.freeze({
+  videoGood: { kbps: 600, lossPercent: 0.5 },
+  videoAcceptable: { kbps: 250, lossPercent: 3 },
+  audio: { kbps: 25, lossPercent: 5 },
+  maxRttMs: 800,
+});
+
+/**
+ * What the measured line carries: "video" (picture and sound), "audio" (sound only) or
+ * "text". `relays`: the TURN transports reachable ("udp", "tcp", "tls"); without any,
+ * or without figures, no call can be relayed and only text is sure to work.
+ */
+export function recommendConnection({ throughputKbps, lossPercent, rttMs, relays }) {
+  if (!relays?.length || throughputKbps === null || throughputKbps === undefined) {
+    return "text";
+  }
+  if (rttMs !== null && rttMs !== undefined && rttMs > LINE_THRESHOLDS.maxRttMs) {
+    return "text";
+  }
+  const fits = ({ kbps, lossPercent: maxLoss }) => throughputKbps >= kbps && lossPercent < maxLoss;
+  if (fits(LINE_THRESHOLDS.videoAcceptable)) {
+    return "video";
+  }
+  return fits(LINE_THRESHOLDS.audio) ? "audio" : "text";
+}

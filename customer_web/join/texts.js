@@ -68,6 +68,19 @@ addTexts({
     "check.quality.medium": "Mittel – Bild und Ton können gelegentlich stocken.",
     "check.quality.weak":
       "Schwach – wählen Sie besser „nur Text übertragen“ oder gehen Sie näher an Ihren WLAN-Router.",
+    "check.ok.media.relays": "Bild und Ton können übertragen werden (unser Server ist erreichbar über {kinds}).",
+    "check.line.video":
+      "Ihre Verbindung reicht für Bild und Ton. (Gemessen: {kbps} kbit/s, {loss} % Verlust, {rtt} ms Laufzeit.)",
+    "check.line.audio":
+      "Ihre Verbindung reicht nur für Ton – wählen Sie später „Bild und Ton übertragen“ ohne Kamera oder „nur Text übertragen“. (Gemessen: {kbps} kbit/s, {loss} % Verlust, {rtt} ms Laufzeit.)",
+    "check.line.text":
+      "Ihre Verbindung ist zu schwach für Bild und Ton – wählen Sie später „nur Text übertragen“. (Gemessen: {kbps} kbit/s, {loss} % Verlust, {rtt} ms Laufzeit.)",
+    "check.line.none":
+      "Wir konnten Ihre Verbindung nicht messen; Bild und Ton werden vermutlich nicht funktionieren. Wählen Sie später „nur Text übertragen“.",
+    "choice.recommend.audio":
+      "Nach dem Technik-Check reicht Ihre Verbindung nur für Ton: Wir haben die Kamera ausgeschaltet.",
+    "choice.recommend.text":
+      "Nach dem Technik-Check ist Ihre Verbindung zu schwach für Bild und Ton: Wir empfehlen „nur Text übertragen“.",
     "check.summary.all": "Alles bereit. Klicken Sie auf „Weiter“.",
     "check.summary.text":
       "Nicht alles hat geklappt – die Gründe stehen oben. Sie können trotzdem mit „Weiter“ fortfahren und mit Ihrem Berater schreiben oder sprechen, soweit möglich.",
@@ -262,6 +275,19 @@ addTexts({
     "check.quality.text": "Good enough for the text chat.",
     "check.quality.medium": "Medium – picture and sound may stutter now and then.",
     "check.quality.weak": "Weak – better choose “text only” or move closer to your Wi-Fi router.",
+    "check.ok.media.relays": "Picture and sound can be transmitted (our server is reachable over {kinds}).",
+    "check.line.video":
+      "Your connection is good enough for picture and sound. (Measured: {kbps} kbit/s, {loss} % loss, {rtt} ms round trip.)",
+    "check.line.audio":
+      "Your connection is only good enough for sound – later choose “Transmit picture and sound” without the camera, or “Text only”. (Measured: {kbps} kbit/s, {loss} % loss, {rtt} ms round trip.)",
+    "check.line.text":
+      "Your connection is too weak for picture and sound – later choose “Text only”. (Measured: {kbps} kbit/s, {loss} % loss, {rtt} ms round trip.)",
+    "check.line.none":
+      "We could not measure your connection; picture and sound will probably not work. Later choose “Text only”.",
+    "choice.recommend.audio":
+      "The technical check found your connection good enough for sound only: we switched the camera off.",
+    "choice.recommend.text":
+      "The technical check found your connection too weak for picture and sound: we recommend “Text only”.",
     "check.summary.all": "All set. Click “Continue”.",
     "check.summary.text":
       "Not everything worked – the reasons are shown above. You can still continue and write or talk with your advisor as far as possible.",

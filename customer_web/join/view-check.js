@@ -13,12 +13,18 @@ import {
 } from "./checks.js";
 import { deviceHelp } from "./device-help.js";
 import { byId, setLiveText } from "./dom.js";
-import { canContinue } from "./flow.js";
+import { canContinue, recommendConnection } from "./flow.js";
+import { lineTest } from "./line-check.js";
+
+const RELAY_NAMES = { udp: "UDP", tcp: "TCP", tls: "TLS" };
 
 export class CheckView {
   /** `localMedia` keeps the microphone for the call, `speaker` is the speaker choice. */
-  constructor({ onNext, localMedia, speaker }) {
-    this.results = {}; // name → {state: "running"|"ok"|"fail"|"ask", key, help}
+  /** `lineServers()`: a promise of the TURN servers for the line test (or null). */
+  constructor({ onNext, localMedia, speaker, lineServers }) {
+    this.results = {}; // name → {state: "running"|"ok"|"fail"|"ask", key, help, params}
+    this.lineServers = lineServers;
+    this.recommendation = null; // "video" | "audio" | "text" once the line was measured
     this.localMedia = localMedia;
     this.speaker = speaker;
     this.stream = null;
@@ -35,8 +41,8 @@ export class CheckView {
   }
 
   /** `help`: {kind, problem} of a refused or busy device, for the browser's own steps. */
-  set(name, state, key, help = null) {
-    this.results[name] = { state, key, help };
+  set(name, state, key, help = null, params = {}) {
+    this.results[name] = { state, key, help, params };
     this.render();
   }
 
@@ -44,7 +50,7 @@ export class CheckView {
     for (const item of document.querySelectorAll("[data-check]")) {
       const result = this.results[item.dataset.check] ?? { state: "running", key: "check.running" };
       item.dataset.state = result.state;
-      item.querySelector(".check__status").textContent = t(result.key);
+      item.querySelector(".check__status").textContent = t(result.key, result.params);
       const help = result.help ? deviceHelp(result.help.kind, result.help.problem) : "";
       let helpText = item.querySelector(".check__help");
       if (help && !helpText) {
@@ -151,6 +157,11 @@ export class CheckView {
       return;
     }
     this.set("server", "ok", "check.ok.server");
+    const servers = hasWebRtc() ? await this.lineServers() : null;
+    if (servers?.length) {
+      await this.testLine(servers);
+      return;
+    }
     const [candidates, quality] = await Promise.all([
       countCandidates(),
       measureQuality(connection),
@@ -164,6 +175,37 @@ export class CheckView {
     // Without WebRTC only the chat will use the line: say so rather than promise a picture.
     const qualityKey = usable && !hasWebRtc() ? "check.quality.text" : `check.quality.${quality ?? "weak"}`;
     this.set("quality", usable ? "ok" : "fail", qualityKey);
+  }
+
+  /** Our TURN server per transport, and a few seconds of the line through it: the
+   * recommendation in plain words, the figures beside it for whoever helps the customer. */
+  async testLine(servers) {
+    const { relays, line } = await lineTest(servers);
+    const kinds = ["udp", "tcp", "tls"].filter((kind) => relays.includes(kind));
+    if (kinds.length) {
+      this.set("media", "ok", "check.ok.media.relays", null, {
+        kinds: kinds.map((kind) => RELAY_NAMES[kind]).join(", "),
+      });
+    } else {
+      this.set("media", "fail", "check.fail.media");
+    }
+    const figures = { throughputKbps: line?.throughputKbps ?? null, lossPercent: line?.lossPercent ?? null, rttMs: line?.rttMs ?? null };
+    this.recommendation = recommendConnection({ ...figures, relays: kinds });
+    const item = document.querySelector('[data-check="quality"]');
+    item.dataset.recommendation = this.recommendation;
+    item.dataset.relays = kinds.join(" ");
+    item.dataset.throughputKbps = String(Math.round(figures.throughputKbps ?? 0));
+    item.dataset.lossPercent = String(figures.lossPercent === null ? "" : figures.lossPercent.toFixed(1));
+    item.dataset.rttMs = String(figures.rttMs === null ? "" : Math.round(figures.rttMs));
+    const params = line
+      ? {
+          kbps: Math.round(figures.throughputKbps),
+          loss: figures.lossPercent.toFixed(1),
+          rtt: figures.rttMs === null ? "–" : Math.round(figures.rttMs),
+        }
+      : {};
+    const key = line ? `check.line.${this.recommendation}` : "check.line.none";
+    this.set("quality", this.recommendation === "video" ? "ok" : "fail", key, null, params);
   }
 
   /** The server became reachable later (after a reconnect). */

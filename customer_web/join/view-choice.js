@@ -6,9 +6,12 @@ import { hasWebRtc } from "./checks.js";
 import { byId } from "./dom.js";
 
 export class ChoiceView {
-  /** `onChoose({mode, see_advisor, show_me})`; `onCancel()` when switching is abandoned. */
-  constructor({ onChoose, onCancel }) {
+  /** `onChoose({mode, see_advisor, show_me})`; `onCancel()` when switching is abandoned;
+   * `recommended()`: what the system check's line test found ("video", "audio", "text"
+   * or null), which preselects the form — the customer still decides. */
+  constructor({ onChoose, onCancel, recommended }) {
     this.advisorName = null;
+    this.recommended = recommended;
     for (const input of document.querySelectorAll("#choice-form input[name=mode]")) {
       input.addEventListener("change", () => this.syncDetails());
     }
@@ -33,8 +36,14 @@ export class ChoiceView {
     // Without WebRTC the option stays visible (greyed) so the lead's reason makes sense.
     byId("mode-video").closest(".connection-option").classList.toggle("connection-option--unavailable", !webrtc);
     byId("video-details").hidden = !webrtc;
-    byId("mode-video").checked = webrtc;
-    byId("mode-text").checked = !webrtc;
+    const recommended = webrtc && !switching ? this.recommended() : null;
+    byId("mode-video").checked = webrtc && recommended !== "text";
+    byId("mode-text").checked = !byId("mode-video").checked;
+    if (recommended === "audio") {
+      byId("show-me").checked = false;
+      byId("see-advisor").checked = false;
+    }
+    this.recommendation = recommended === "audio" || recommended === "text" ? recommended : null;
     byId("mode-text").closest(".choice").hidden = switching;
     byId("choice-cancel").hidden = !switching;
     this.syncDetails();
@@ -45,8 +54,11 @@ export class ChoiceView {
     byId("choice-heading").textContent = this.advisorName
       ? t("choice.heading", { name: this.advisorName })
       : t("choice.heading_any");
-    const lead = byId("choice-form").previousElementSibling;
+    const lead = document.querySelector('[data-step="choice"] .lead');
     lead.textContent = hasWebRtc() ? t("choice.lead") : t("choice.no_webrtc");
+    const hint = byId("choice-recommendation");
+    hint.hidden = !this.recommendation;
+    hint.textContent = this.recommendation ? t(`choice.recommend.${this.recommendation}`) : "";
   }
 
   syncDetails() {

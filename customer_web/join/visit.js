@@ -20,6 +20,7 @@ import { SignInView } from "./view-signin.js";
 import { WaitingView } from "./view-waiting.js";
 
 const WELCOME_TIMEOUT_MS = 10 * 1000;
+const LINE_SERVERS_TIMEOUT_MS = 3000;
 const QUALITY_EVERY_MS = 2000;
 // Bringing picture and sound back after they stopped (see recoverMedia).
 const RECOVERY_EVERY_MS = 1000;
@@ -52,14 +53,17 @@ class Visit {
     this.localMedia = new LocalMedia();
     this.speaker = new SpeakerChoice({ row: byId("speaker-choice"), select: byId("speaker-select") });
     this.devices = new DeviceResume({ call: () => this.call, notice: byId("device-notice") });
+    this.lineServerWaiters = [];
     this.check = new CheckView({
       onNext: () => this.goTo(Step.SIGN_IN),
       localMedia: this.localMedia,
       speaker: this.speaker,
+      lineServers: () => this.askLineServers(),
     });
     this.signIn = new SignInView({ submit: (message) => this.sendSignIn(message) });
     this.waiting = new WaitingView({ send: (message) => this.connection.send(message) });
     this.choice = new ChoiceView({
+      recommended: () => this.check.recommendation,
       onChoose: (choice) => this.connection.send({ type: "choose_connection", ...choice }),
       onCancel: () => this.goTo(Step.SESSION),
     });
@@ -97,6 +101,16 @@ class Visit {
     });
     this.connection.open();
     this.check.run(this.connection, welcomed);
+  }
+
+  /** The TURN servers for the system check's line test; null if refused or not answered
+   * within LINE_SERVERS_TIMEOUT_MS (a walk-in gets none). */
+  askLineServers() {
+    return new Promise((resolve) => {
+      this.lineServerWaiters.push(resolve);
+      window.setTimeout(() => resolve(null), LINE_SERVERS_TIMEOUT_MS);
+      this.connection.send({ type: "line_check" });
+    });
   }
 
   /** A reload or a new tab of a visit already signed in: straight back to its step. */
@@ -182,6 +196,11 @@ class Visit {
       this.visit = message.visit;
       this.choice.show(message.visit.advisor_name);
       announce(t("choice.announce"));
+    },
+    line_check_servers(message) {
+      for (const resolve of this.lineServerWaiters.splice(0)) {
+        resolve(message.ice_servers);
+      }
     },
     media_config(message) {
       // Comes just before the video session starts or resumes, which uses it.
@@ -319,6 +338,11 @@ class Visit {
   }
 
   refused(error) {
+    if (error.in_reply_to === "line_check") {
+      for (const resolve of this.lineServerWaiters.splice(0)) {
+        resolve(null);
+      }
+    }
     if (error.in_reply_to === "leave_message") {
       this.waiting.showError(error);
     }

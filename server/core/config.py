@@ -123,6 +123,8 @@ class Settings(BaseSettings):
                                         description="cancellations and reschedulings by link")
     limit_public_per_minute: int = Field(120, ge=1, le=100_000,
                                          description="every other public request")
+    limit_line_checks_per_hour: int = Field(
+        10, ge=1, le=10_000, description="TURN credentials for the system check's line test")
 
     log_json: bool = False
     metrics_token: str | None = Field(

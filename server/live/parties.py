@@ -34,7 +34,7 @@ from server.live.hub import (
     advisor_channel,
     visit_channel,
 )
-from server.live.ice import ice_servers
+from server.live.ice import ice_servers, line_check_servers
 from server.live.ratelimit import PublicLimit
 from server.live.room import RoomSnapshot
 
@@ -378,6 +378,8 @@ class CustomerParty(BaseParty):
                 await visits.rate(session, await self._visit(session), message.stars)
                 await session.commit()
                 self.send(m.Rated(stars=message.stars))
+            case m.LineCheck():
+                self._line_check()
 
     async def _hello(self, session: AsyncSession, hello: m.CustomerHello) -> None:
         _check_protocol(hello.protocol)
@@ -422,6 +424,20 @@ class CustomerParty(BaseParty):
         self.send(self._welcome(
             "sign_in", appointment=appointment_view(appointment) if appointment else None,
             topic=topic_view(topic) if topic else None))
+
+    def _line_check(self) -> None:
+        """Short-lived TURN credentials for the system check, only to a customer who came
+        with a join link or a visit token (a relay is worth abusing; a walk-in proves
+        nothing), and only so often per address."""
+        if self.visit_id is not None:
+            who = f"check-visit-{self.visit_id}"
+        elif self.entry is not None and self.entry.appointment is not None:
+            who = f"check-appointment-{self.entry.appointment.id}"
+        else:
+            raise WrongStep("the line test needs the link from your confirmation e-mail")
+        self.limit(PublicLimit.LINE_CHECK)
+        self.send(m.LineCheckServers(
+            ice_servers=line_check_servers(self.hub.settings, who, utcnow())))
 
     async def _sign_in(self, session: AsyncSession, message: m.SignIn) -> None:
         if self.entry is None or self.visit_id is not None:

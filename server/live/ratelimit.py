@@ -67,6 +67,7 @@ class PublicLimit(enum.StrEnum):
     WALK_IN = "walk_in"  # a sign-in without an appointment: a place in the waiting room
     CHANGE = "change"  # cancel or reschedule by manage link: mails, slots freed and taken
     PUBLIC = "public"  # every public page, public REST call and customer hello
+    LINE_CHECK = "line_check"  # short-lived TURN credentials: relay traffic for a test
 
 
 EXCEEDED = {
@@ -75,6 +76,7 @@ EXCEEDED = {
     PublicLimit.WALK_IN: "too many sign-ins without an appointment from your address",
     PublicLimit.CHANGE: "too many changes to appointments from your address",
     PublicLimit.PUBLIC: "too many requests from your address",
+    PublicLimit.LINE_CHECK: "too many line tests from your address",
 }
 
 
@@ -94,6 +96,7 @@ def rates_from(settings: Settings) -> dict[PublicLimit, Rate]:
         PublicLimit.WALK_IN: Rate(settings.limit_walk_ins_per_hour, hour),
         PublicLimit.CHANGE: Rate(settings.limit_changes_per_hour, hour),
         PublicLimit.PUBLIC: Rate(settings.limit_public_per_minute, minute),
+        PublicLimit.LINE_CHECK: Rate(settings.limit_line_checks_per_hour, hour),
     }
 
 

@@ -98,6 +98,9 @@ class ScriptedServer:
                 self.send(m.Ended(visit_id=VISIT.id, by=Party.CUSTOMER))
             case "rate":
                 self.send(m.Rated(stars=message["stars"]))
+            case "line_check":
+                # No TURN server here: the system check falls back to its own probes.
+                self.send(m.LineCheckServers(ice_servers=[]))
 
 
 def wait_until(page: Page, condition: Any, what: str, timeout: float = 15) -> None:

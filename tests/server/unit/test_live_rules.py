@@ -19,7 +19,7 @@ from live_protocol.codec import (
 from live_protocol.messages import ChooseConnection, CustomerChat
 from server.core.config import load_settings
 from server.db.models import Visit, VisitState
-from server.live.ice import ice_servers, turn_credentials
+from server.live.ice import ice_servers, line_check_servers, turn_credentials
 from server.live.queue import (
     WaitingVisit,
     ahead_of,
@@ -206,6 +206,17 @@ def test_turn_credentials_follow_the_turn_rest_scheme() -> None:
     assert turn.credential == expected
     assert turn_credentials("a-long-shared-secret", "visit-4", T0 + timedelta(hours=1)) == (
         turn.username, turn.credential)
+
+
+def test_line_check_gets_only_turn_with_two_minute_credentials() -> None:
+    settings = load_settings(stun_urls=["stun:turn.example.de:3478"],
+                             turn_urls=["turn:turn.example.de:3478?transport=udp"],
+                             turn_secret="a-long-shared-secret", turn_ttl_seconds=3600)
+    (turn,) = line_check_servers(settings, "check-visit-4", T0)
+    assert turn.urls == ["turn:turn.example.de:3478?transport=udp"]
+    expiry = int(turn.username.split(":")[0]) if turn.username else 0
+    assert expiry == int((T0 + timedelta(minutes=2)).timestamp())
+    assert line_check_servers(load_settings(), "check-visit-4", T0) == []
 
 
 # Protocol -------------------------------------------------------------------------------

@@ -57,4 +57,4 @@ def test_the_defaults_a_bank_can_defend() -> None:
     assert rates_from(load_settings()) == {
         PublicLimit.BOOKING: Rate(5, 3600), PublicLimit.LEFT_MESSAGE: Rate(5, 3600),
         PublicLimit.WALK_IN: Rate(10, 3600), PublicLimit.CHANGE: Rate(10, 3600),
-        PublicLimit.PUBLIC: Rate(120, 60)}
+        PublicLimit.PUBLIC: Rate(120, 60), PublicLimit.LINE_CHECK: Rate(10, 3600)}

@@ -129,3 +129,27 @@ async def test_a_silent_connection_is_closed_and_a_pinging_one_kept(
     await chatty.send(type="ping")
     await chatty.expect("pong")
     assert not chatty.closed.is_set()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_line_test_gets_turn_alone_for_two_minutes_and_never_anonymously(
+    live: Live, seeded: Seeded
+) -> None:
+    anonymous = await live.connect("/ws/customer")
+    await anonymous.send(type="hello", protocol=1, topic_id=seeded.topic_id)
+    await anonymous.expect("welcome", step="sign_in")
+    await anonymous.send(type="line_check")
+    await anonymous.expect("error", code="wrong_step")
+    assert not _credentials_in(anonymous.received)
+
+    customer, signed_in = await live.customer(topic_id=seeded.topic_id)
+    await customer.close()
+    again = await live.connect("/ws/customer")
+    await again.send(type="hello", protocol=1, visit_token=signed_in["visit_token"])
+    await again.expect("welcome", step="visit")
+    await again.send(type="line_check")
+    (turn,) = (await again.expect("line_check_servers"))["ice_servers"]
+    assert turn["urls"] == ["turn:127.0.0.1:3478?transport=udp"]
+    expiry, who = str(turn["username"]).split(":")
+    assert who == f"check-visit-{signed_in['visit']['id']}"
+    assert 60 < int(expiry) - time.time() <= 120
