@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import sys
 import tempfile
@@ -42,7 +43,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from customer import Customer
-from harness import DemoServer, median, percentile, quick
+from harness import DemoServer, fmt, median, percentile, quick
 from receivers import ChromiumReceiver, ConsoleReceiver
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -84,7 +85,7 @@ def freezes(times: Sequence[float]) -> tuple[int, float]:
     """Freezes in a series of frame times (s): count and total seconds, by Chrome's rule."""
     count, total = 0, 0.0
     intervals: list[float] = []
-    for previous, current in zip(times, times[1:], strict=False):
+    for previous, current in itertools.pairwise(times):
         interval = current - previous
         if len(intervals) >= 5:
             mean = sum(intervals[-FREEZE_WINDOW:]) / len(intervals[-FREEZE_WINDOW:])
@@ -131,7 +132,7 @@ def customer_series(samples: list[dict[str, Any]], offset_ms: float
     """Frame rate and height of the advisor's video in the customer's page, per sample
     interval (framesDecoded difference over the time between two getStats)."""
     rates, heights = [], []
-    for before, after in zip(samples, samples[1:], strict=False):
+    for before, after in itertools.pairwise(samples):
         a, b = before.get("in_video"), after.get("in_video")
         if not a or not b or before["peers"] != after["peers"]:
             continue
@@ -353,6 +354,168 @@ async def run(seconds: float, profiles: Sequence[str], events: bool = True) -> d
             server.stop()
             network.clear()
     return {"seconds": seconds, "calls": calls, "failures": failures}
+
+
+# The report ------------------------------------------------------------------------------
+
+# (key, label, digits, higher is better); each figure engine against Chromium.
+ROWS = [
+    ("customer_first_frame_ms", "customer: first frame of the advisor's video (ms)", 0, False),
+    ("advisor_first_frame_ms", "advisor: first frame of the customer's video (ms)", 0, False),
+    ("customer_freezes", "customer: freezes (count)", 0, False),
+    ("customer_freeze_s", "customer: freezes (total s)", 1, False),
+    ("advisor_freezes", "advisor: freezes (count)", 0, False),
+    ("advisor_freeze_s", "advisor: freezes (total s)", 1, False),
+    ("customer_fps_median", "customer: frames/s, median", 1, True),
+    ("customer_fps_p10", "customer: frames/s, p10", 1, True),
+    ("customer_height_median", "customer: picture height, median", 0, True),
+    ("customer_height_p10", "customer: picture height, p10", 0, True),
+    ("advisor_fps_median", "advisor: frames/s, median", 1, True),
+    ("advisor_fps_p10", "advisor: frames/s, p10", 1, True),
+    ("advisor_height_median", "advisor: picture height, median", 0, True),
+    ("advisor_height_p10", "advisor: picture height, p10", 0, True),
+    ("customer_concealed", "customer: sound concealed (%)", 2, False),
+    ("advisor_concealed", "advisor: sound concealed / missing (%)", 2, False),
+    ("customer_receives_kbps", "customer receives video (kbit/s)", 0, True),
+    ("customer_sends_kbps", "customer sends video (kbit/s)", 0, True),
+    ("customer_estimate_kbps", "customer's bandwidth estimate (kbit/s)", 0, True),
+]
+EVENT_ROWS = [
+    ("customer_recovery_s", "customer: picture back after (s)", 1, False),
+    ("advisor_recovery_s", "advisor: picture back after (s)", 1, False),
+]
+GOAL = 1.2  # the engine within this factor of Chromium on every figure
+
+
+# What each advisor's camera delivers: our engine's synthetic picture, Chromium's fake
+# camera. The customer's received frame rate is compared as a share of it.
+SOURCE_FPS = {"engine": 30.0, "chromium": 20.0}
+
+
+def worse_by(ours: float | None, theirs: float | None, higher_is_better: bool) -> float | None:
+    """How many times worse our figure is than Chromium's (below 1: better); None when
+    it cannot be said (a figure missing, or both nothing)."""
+    if ours is None or theirs is None or ours != ours or theirs != theirs:
+        return None
+    good, bad = (ours, theirs) if higher_is_better else (theirs, ours)
+    if bad == good:
+        return 1.0
+    if good <= 0:
+        return float("inf")
+    return bad / good
+
+
+def _cell(value: Any, digits: int, key: str) -> str:
+    if value is None:
+        return "–" if "recovery" not in key else f"not within {RECOVERY_LIMIT:.0f} s"
+    if isinstance(value, str):
+        return value
+    return fmt(100 * value if key.endswith("concealed") else value, digits)
+
+
+def report(result: dict[str, Any]) -> tuple[list[str], list[tuple[str, str, float]]]:
+    """The tables of docs/benchmarks.md, and every (case, figure, factor) worse than GOAL."""
+    cases: dict[str, dict[str, dict[str, Any]]] = {}
+    for call in result["calls"]:
+        case = call["profile"] + (f" + {call['event']}" if call.get("event") else "")
+        cases.setdefault(case, {})[call["advisor"]] = call
+    lines: list[str] = []
+    misses: list[tuple[str, str, float]] = []
+    for case, sides in cases.items():
+        engine, chromium = sides.get("engine", {}), sides.get("chromium", {})
+        rows = EVENT_ROWS if "+" in case else ROWS
+        lines += [f"**{case}**", "", "| figure | engine | Chromium | engine worse by (×) |",
+                  "| --- | ---: | ---: | ---: |"]
+        for key, label, digits, higher in rows:
+            ours, theirs = engine.get(key), chromium.get(key)
+            if key.startswith("customer_fps") and ours is not None and theirs is not None:
+                ours, theirs = ours / SOURCE_FPS["engine"], theirs / SOURCE_FPS["chromium"]
+            factor = worse_by(ours, theirs, higher)
+            # A few freezes against none says little: a ratio from 2 freezes or 0.5 s on.
+            if "freezes" in label and factor is not None and max(
+                    engine.get(key) or 0, chromium.get(key) or 0) < (
+                    2 if "count" in label else 0.5):
+                factor = None
+            mark = "–" if factor is None else ("∞" if factor == float("inf")
+                                               else f"{factor:.2f}")
+            if factor is not None and factor > GOAL:
+                mark += " ✗"
+                misses.append((case, label, factor))
+            lines.append(f"| {label} | {_cell(engine.get(key), digits, key)} "
+                         f"| {_cell(chromium.get(key), digits, key)} | {mark} |")
+        lines.append("")
+    return lines, misses
+
+
+PROFILE_NAMES = ("good", "mobile", "poor")
+
+
+def report_section(result: dict[str, Any]) -> list[str]:
+    """Part 8 of docs/benchmarks.md."""
+    tables, misses = report(result)
+    seconds = result["seconds"]
+    lines = [
+        "## 8. Calls on impaired networks",
+        "",
+        "The customer's Chromium in the customer's namespace of the impairment harness",
+        "(`tests/fixtures/netsim/`, the profiles of docs/network-profiles.md), our server and",
+        "the advisor in the root namespace: our engine (`HeadlessAdvisor`, a process of its",
+        "own) against Chromium as the advisor (`bench/web/advisor.js`), the same customer",
+        "browser, the same profile, the two calls one after the other (which goes first",
+        "alternates by profile). The customer chooses picture and sound both ways. "
+        f"Each call runs {fmt(seconds)} s after the customer's first frame; the events run on",
+        f"the good profile: a {OUTAGE_SECONDS:.0f} s outage after {SETTLE_SECONDS:.0f} s of call, "
+        "or the customer's",
+        "address changes (`ImpairedNetwork.switch_customer_address()`).",
+        "",
+        "- **customer** rows: what the customer's page receives from the advisor (the",
+        "  advisor's encoder adapting to the browser's feedback); **advisor** rows: what the",
+        "  advisor receives from the customer's browser (the browser adapting to the",
+        "  advisor's feedback: REMB from aiortc, transport-cc and REMB from Chromium).",
+        "- **first frame**: from the click on „Gewählte Verbindung aufbauen“.",
+        "- **freezes**: in the browser its inbound-rtp `freezeCount` and",
+        "  `totalFreezesDuration`; in our engine from the gaps between decoded frames by",
+        "  Chrome's rule: a gap longer than max(3 × the mean of the last 30 intervals, that",
+        "  mean + 150 ms) is a freeze, and its whole length counts. (Chromium's advisor",
+        "  is also judged by that rule in the raw data, `advisor_gap_freezes`.) A ratio is",
+        "  given only when one side had at least 2 freezes or 0.5 s of them.",
+        "- **frames/s, picture height**: second by second over the call: in the customer's",
+        "  page from `framesDecoded` and `frameHeight` (getStats every second), on the",
+        "  advisor's side from the frames decoded (engine) or presented",
+        "  (`requestVideoFrameCallback`, Chromium); median and 10th percentile. The advisor's",
+        f"  camera differs: our engine draws {SOURCE_FPS['engine']:.0f} fps, Chromium's fake",
+        f"  camera {SOURCE_FPS['chromium']:.0f} fps, both 640×480; so the customer's frame rate is",
+        "  compared as a share of what its sender draws.",
+        "- **sound**: the browser's `concealedSamples / totalSamplesReceived`. aiortc",
+        "  conceals nothing (no packet loss concealment; a lost packet is a gap), so the",
+        "  engine's figure is the share of the call that no decoded sound covered.",
+        "- **picture back after**: from the end of the outage (or the address change) to the",
+        "  first new frame on each side: the customer's page polls `framesDecoded` every",
+        "  0.2 s; the advisor's side from its frame times.",
+        "- **engine worse by**: our figure against Chromium's (times; below 1 the engine is",
+        f"  better); ✗ where it misses the goal of {GOAL}×.",
+        "",
+        *tables,
+    ]
+    if result["failures"]:
+        lines += ["Calls that failed in this run (left out above):", ""]
+        lines += [f"- {failure}" for failure in result["failures"]]
+        lines.append("")
+    lines += [
+        "Reproduce: `.venv/bin/python bench/network_calls.py --seconds "
+        f"{fmt(seconds)}` (as root; `--profiles mobile --no-events` for one profile).",
+        "",
+    ]
+    if misses:
+        lines += ["Where the engine misses the goal in this run:", ""]
+        lines += [f"- {case}: {label}: {factor:.2f}×" if factor != float("inf")
+                  else f"- {case}: {label}: Chromium none" for case, label, factor in misses]
+        lines.append("")
+    lines += WHY
+    return lines
+
+
+WHY: list[str] = []
 
 
 def default_seconds() -> float:

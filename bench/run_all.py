@@ -3,7 +3,8 @@
 Each comparison is made within one run, the two sides interleaved, so it holds as a
 ratio even on a busy machine; the absolute figures move with the load (the report notes
 it). ``VB_BENCH_QUICK=1`` makes a smoke run of a few minutes; ``VB_BENCH_PARTS`` picks
-parts (``connect g2g render capacity page start echo``; ``render`` needs ``g2g``). A smoke run
+parts (``connect g2g render capacity page start echo network``; ``render`` needs ``g2g``,
+``network`` needs root for its network namespaces). A smoke run
 or a run of some parts writes var/bench/benchmarks.md instead, so that it never replaces
 the full report (``VB_BENCH_REPORT`` names another file).
 """
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import console_start
 import echo
 import glass_to_glass
+import network_calls
 import page_weight
 import render_cost
 import server_capacity
@@ -36,7 +38,7 @@ from harness import fmt, load_average, machine, median, quick, ratio
 
 FULL_REPORT = ROOT / "docs" / "benchmarks.md"
 PARTIAL_REPORT = ROOT / "var" / "bench" / "benchmarks.md"
-PARTS = ("connect", "g2g", "render", "capacity", "page", "start", "echo")
+PARTS = ("connect", "g2g", "render", "capacity", "page", "start", "echo", "network")
 PY = ".venv/bin/python"
 
 
@@ -834,6 +836,10 @@ def main() -> None:
     attempt("echo", "7. Echo cancellation on the console's microphone",
             lambda: report_echo(echo.run(quick())))
 
+    attempt("network", "8. Calls on impaired networks", lambda: network_calls.report_section(
+        asyncio.run(network_calls.run(network_calls.default_seconds(),
+                                      network_calls.PROFILE_NAMES))))
+
     minutes = (time.monotonic() - started) / 60
     lines = [
         "# Benchmarks",
@@ -845,7 +851,8 @@ def main() -> None:
            if quick() else "") + ".",
         "",
         "Reproduce everything with `make bench` (`VB_BENCH_QUICK=1 make bench` for a smoke",
-        "run of a few minutes, `VB_BENCH_PARTS=\"connect g2g render capacity page start echo\"` to",
+        "run of a few minutes, `VB_BENCH_PARTS=\"connect g2g render capacity page start echo",
+        "network\"` to",
         "pick parts: those two write `var/bench/benchmarks.md`; `VB_BENCH_CUSTOMERS=\"100",
         "1000\"` for part 4). Each part's command is given below. Every comparison is made",
         "within one run with the two sides interleaved, so it holds as a ratio on a busy",
