@@ -2,7 +2,7 @@
 memory are its own): our media engine alone, or the whole console.
 
     python bench/advisor_side.py --mode engine|console --credentials-file PATH
-        [--record-dir DIR] [--no-remb]
+        [--record-dir DIR] [--no-remb] [--aiortc-bitrates]
 
 - ``engine``: :class:`~advisor_app.headless.HeadlessAdvisor` on a plain asyncio loop.
 - ``console``: the console as ``videoberatung-advisor`` runs it (QApplication on the
@@ -144,6 +144,14 @@ class Vp8Recorder:
         with self.lock:
             for handle in self.files.values():
                 handle.close()
+
+
+def keep_aiortc_bitrates() -> None:
+    """An experiment: aiortc's own encoder bitrates (Opus 96 kbit/s, VP8 at least
+    250 kbit/s) instead of the console's (advisor_app/media/encoders.py)."""
+    from advisor_app.media import peer
+
+    peer.tune_aiortc_encoders = lambda: None  # type: ignore[assignment]
 
 
 def switch_off_remb() -> None:
@@ -296,7 +304,11 @@ def main() -> None:
     parser.add_argument("--record-dir", type=Path)
     parser.add_argument("--no-remb", action="store_true",
                         help="an experiment: aiortc sends no REMB bandwidth feedback")
+    parser.add_argument("--aiortc-bitrates", action="store_true",
+                        help="an experiment: aiortc's own encoder bitrates")
     args = parser.parse_args()
+    if args.aiortc_bitrates:
+        keep_aiortc_bitrates()
     if args.no_remb:
         switch_off_remb()
     credentials = json.loads(args.credentials_file.read_text())

@@ -301,7 +301,10 @@ async def launch_customer_browser(playwright: Any, network: ImpairedNetwork, fol
         args=[*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={origin}"])
 
 
-async def run(seconds: float, profiles: Sequence[str], events: bool = True) -> dict[str, Any]:
+async def run(seconds: float, profiles: Sequence[str], events: bool = True,
+              compare_aiortc_bitrates: bool = True) -> dict[str, Any]:
+    """Every call of the plan; with ``compare_aiortc_bitrates`` also our engine with
+    aiortc's own encoder bitrates (bench/advisor_side.py ``--aiortc-bitrates``)."""
     from playwright.async_api import async_playwright
 
     calls: list[dict[str, Any]] = []
@@ -315,11 +318,14 @@ async def run(seconds: float, profiles: Sequence[str], events: bool = True) -> d
         try:
             await server.add_advisor("engine", "Engine Berater")
             await server.add_advisor("chromium", "Chromium Berater")
+            await server.add_advisor("aiortc", "Engine mit aiortcs Bitraten")
             async with async_playwright() as playwright:
                 customers = await launch_customer_browser(playwright, network,
                                                           Path(folder) / "browser", origin)
                 receivers: list[ConsoleReceiver | ChromiumReceiver] = [
                     ConsoleReceiver("engine", server, "engine"),
+                    *([ConsoleReceiver("engine", server, "aiortc", aiortc_bitrates=True)]
+                      if compare_aiortc_bitrates else []),
                     ChromiumReceiver(playwright, server, "chromium", (640, 360),
                                      f"--unsafely-treat-insecure-origin-as-secure={origin}")]
                 for receiver in receivers:
@@ -358,32 +364,34 @@ async def run(seconds: float, profiles: Sequence[str], events: bool = True) -> d
 
 # The report ------------------------------------------------------------------------------
 
-# (key, label, digits, higher is better); each figure engine against Chromium.
-ROWS = [
-    ("customer_first_frame_ms", "customer: first frame of the advisor's video (ms)", 0, False),
-    ("advisor_first_frame_ms", "advisor: first frame of the customer's video (ms)", 0, False),
-    ("customer_freezes", "customer: freezes (count)", 0, False),
-    ("customer_freeze_s", "customer: freezes (total s)", 1, False),
-    ("advisor_freezes", "advisor: freezes (count)", 0, False),
-    ("advisor_freeze_s", "advisor: freezes (total s)", 1, False),
-    ("customer_fps_median", "customer: frames/s, median", 1, True),
-    ("customer_fps_p10", "customer: frames/s, p10", 1, True),
-    ("customer_height_median", "customer: picture height, median", 0, True),
-    ("customer_height_p10", "customer: picture height, p10", 0, True),
-    ("advisor_fps_median", "advisor: frames/s, median", 1, True),
-    ("advisor_fps_p10", "advisor: frames/s, p10", 1, True),
-    ("advisor_height_median", "advisor: picture height, median", 0, True),
-    ("advisor_height_p10", "advisor: picture height, p10", 0, True),
-    ("customer_concealed", "customer: sound concealed (%)", 2, False),
-    ("advisor_concealed", "advisor: sound concealed / missing (%)", 2, False),
-    ("customer_receives_kbps", "customer receives video (kbit/s)", 0, True),
-    ("customer_sends_kbps", "customer sends video (kbit/s)", 0, True),
-    ("customer_estimate_kbps", "customer's bandwidth estimate (kbit/s)", 0, True),
+# (key, label, digits, higher is better — None: context, no ratio —, the least figure on
+# either side that a ratio says something about); each figure engine against Chromium.
+ROWS: list[tuple[str, str, int, bool | None, float]] = [
+    ("customer_first_frame_ms", "customer: first frame of the advisor's video (ms)", 0, False, 0),
+    ("advisor_first_frame_ms", "advisor: first frame of the customer's video (ms)", 0, False, 0),
+    ("customer_freezes", "customer: freezes (count)", 0, False, 2),
+    ("customer_freeze_s", "customer: freezes (total s)", 1, False, 0.5),
+    ("advisor_freezes", "advisor: freezes (count)", 0, False, 2),
+    ("advisor_freeze_s", "advisor: freezes (total s)", 1, False, 0.5),
+    ("customer_fps_median", "customer: frames/s, median", 1, True, 0),
+    ("customer_fps_p10", "customer: frames/s, p10", 1, True, 0),
+    ("customer_height_median", "customer: picture height, median", 0, True, 0),
+    ("customer_height_p10", "customer: picture height, p10", 0, True, 0),
+    ("advisor_fps_median", "advisor: frames/s, median", 1, True, 0),
+    ("advisor_fps_p10", "advisor: frames/s, p10", 1, True, 0),
+    ("advisor_height_median", "advisor: picture height, median", 0, True, 0),
+    ("advisor_height_p10", "advisor: picture height, p10", 0, True, 0),
+    ("customer_concealed", "customer: sound concealed (%)", 2, False, 0.005),
+    ("advisor_concealed", "advisor: sound concealed / missing (%)", 2, False, 0.005),
+    ("customer_receives_kbps", "customer receives video (kbit/s)", 0, None, 0),
+    ("customer_sends_kbps", "customer sends video (kbit/s)", 0, None, 0),
+    ("customer_estimate_kbps", "customer's bandwidth estimate (kbit/s)", 0, None, 0),
 ]
-EVENT_ROWS = [
-    ("customer_recovery_s", "customer: picture back after (s)", 1, False),
-    ("advisor_recovery_s", "advisor: picture back after (s)", 1, False),
+EVENT_ROWS: list[tuple[str, str, int, bool | None, float]] = [
+    ("customer_recovery_s", "customer: picture back after (s)", 1, False, 0),
+    ("advisor_recovery_s", "advisor: picture back after (s)", 1, False, 0),
 ]
+AIORTC_BITRATES = "engine with aiortc's bitrates"
 GOAL = 1.2  # the engine within this factor of Chromium on every figure
 
 
@@ -423,18 +431,17 @@ def report(result: dict[str, Any]) -> tuple[list[str], list[tuple[str, str, floa
     misses: list[tuple[str, str, float]] = []
     for case, sides in cases.items():
         engine, chromium = sides.get("engine", {}), sides.get("chromium", {})
+        default = sides.get(AIORTC_BITRATES)
         rows = EVENT_ROWS if "+" in case else ROWS
-        lines += [f"**{case}**", "", "| figure | engine | Chromium | engine worse by (×) |",
-                  "| --- | ---: | ---: | ---: |"]
-        for key, label, digits, higher in rows:
+        lines += [f"**{case}**", "", "| figure | engine | Chromium | engine worse by (×) |"
+                  + (" engine with aiortc's bitrates |" if default else ""),
+                  "| --- | ---: | ---: | ---: |" + (" ---: |" if default else "")]
+        for key, label, digits, higher, floor in rows:
             ours, theirs = engine.get(key), chromium.get(key)
             if key.startswith("customer_fps") and ours is not None and theirs is not None:
                 ours, theirs = ours / SOURCE_FPS["engine"], theirs / SOURCE_FPS["chromium"]
-            factor = worse_by(ours, theirs, higher)
-            # A few freezes against none says little: a ratio from 2 freezes or 0.5 s on.
-            if "freezes" in label and factor is not None and max(
-                    engine.get(key) or 0, chromium.get(key) or 0) < (
-                    2 if "count" in label else 0.5):
+            factor = None if higher is None else worse_by(ours, theirs, higher)
+            if factor is not None and max(engine.get(key) or 0, chromium.get(key) or 0) < floor:
                 factor = None
             mark = "–" if factor is None else ("∞" if factor == float("inf")
                                                else f"{factor:.2f}")
@@ -442,7 +449,8 @@ def report(result: dict[str, Any]) -> tuple[list[str], list[tuple[str, str, floa
                 mark += " ✗"
                 misses.append((case, label, factor))
             lines.append(f"| {label} | {_cell(engine.get(key), digits, key)} "
-                         f"| {_cell(chromium.get(key), digits, key)} | {mark} |")
+                         f"| {_cell(chromium.get(key), digits, key)} | {mark} |"
+                         + (f" {_cell(default.get(key), digits, key)} |" if default else ""))
         lines.append("")
     return lines, misses
 
@@ -478,7 +486,8 @@ def report_section(result: dict[str, Any]) -> list[str]:
         "  Chrome's rule: a gap longer than max(3 × the mean of the last 30 intervals, that",
         "  mean + 150 ms) is a freeze, and its whole length counts. (Chromium's advisor",
         "  is also judged by that rule in the raw data, `advisor_gap_freezes`.) A ratio is",
-        "  given only when one side had at least 2 freezes or 0.5 s of them.",
+        "  given only when one side had at least 2 freezes or 0.5 s of them (sound: 0.5 %);",
+        "  the bitrates are context, without a ratio (more is not better on a narrow line).",
         "- **frames/s, picture height**: second by second over the call: in the customer's",
         "  page from `framesDecoded` and `frameHeight` (getStats every second), on the",
         "  advisor's side from the frames decoded (engine) or presented",
@@ -530,8 +539,11 @@ def main() -> None:
                         choices=["good", "mobile", "poor"])
     parser.add_argument("--no-events", action="store_true",
                         help="leave out the outage and the address change")
+    parser.add_argument("--no-aiortc-bitrates", action="store_true",
+                        help="leave out our engine with aiortc's own encoder bitrates")
     args = parser.parse_args()
-    result = asyncio.run(run(args.seconds, args.profiles, not args.no_events))
+    result = asyncio.run(run(args.seconds, args.profiles, not args.no_events,
+                             not args.no_aiortc_bitrates))
     print(json.dumps(result, indent=2))
 
 

@@ -26,11 +26,16 @@ class ConsoleReceiver:
     """Our side: ``engine`` (HeadlessAdvisor) or ``console`` (the whole PySide6 console)."""
 
     def __init__(self, mode: str, server: DemoServer, username: str,
-                 record_dir: Path | None = None, *, remb: bool = True) -> None:
+                 record_dir: Path | None = None, *, remb: bool = True,
+                 aiortc_bitrates: bool = False) -> None:
         extra = ["--record-dir", str(record_dir)] if record_dir else []
+        self.name = mode
         if not remb:
             extra.append("--no-remb")
-        self.name = mode if remb else f"{mode} without REMB"
+            self.name += " without REMB"
+        if aiortc_bitrates:
+            extra.append("--aiortc-bitrates")
+            self.name += " with aiortc's bitrates"
         self.username = username
         self.process = AdvisorProcess(mode, server, username, *extra)
 
