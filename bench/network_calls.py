@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import itertools
 import json
 import sys
@@ -43,7 +44,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from customer import Customer
-from harness import DemoServer, fmt, median, percentile, quick
+from harness import DemoServer, fmt, load_average, machine, median, percentile, quick
 from receivers import ChromiumReceiver, ConsoleReceiver
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -145,6 +146,8 @@ def customer_series(samples: list[dict[str, Any]], offset_ms: float
 
 def kbit_per_s(samples: list[dict[str, Any]], key: str, field: str) -> float:
     """The mean bitrate of ``key`` (e.g. in_video) over the samples of the last peer."""
+    if not samples:
+        return float("nan")
     last = samples[-1]
     same = [s for s in samples if s["peers"] == last["peers"] and s.get(key)]
     if len(same) < 2:
@@ -524,7 +527,44 @@ def report_section(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-WHY: list[str] = []
+WHY = [
+    "Why the engine falls behind where it does, and what would fix it:",
+    "",
+    "- **The customer's picture at the advisor on a narrow line (advisor rows, first frame",
+    "  and freezes on mobile and poor).** The console's answer asks the browser to start",
+    "  its video at `x-google-start-bitrate=1500` (`with_start_bitrate`, chosen in part 2",
+    "  because aiortc's REMB-only feedback ramps up slowly on a good line). On a 1 Mbit/s",
+    "  or 400 kbit/s uplink the browser starts at three or four times what the line",
+    "  carries; the key frame drowns in the router's queue and losses, and with REMB only",
+    "  (no transport-cc, so no send-side estimate from per-packet arrival times) the",
+    "  browser comes down by its loss-based control alone. Chromium as the advisor",
+    "  negotiates transport-cc and starts at its default of about 300 kbit/s. Fix: start",
+    "  from what the customer's line measured before the call (the pre-call line check),",
+    "  or leave the start bitrate out when the line is unknown; in the long run",
+    "  transport-cc in aiortc (send-side estimation and probing).",
+    "- **The advisor's picture at the customer (customer rows).** aiortc's VP8 encoder",
+    "  follows the browser's REMB with a constant bitrate at the full 640×480 and 30 fps:",
+    "  it never lowers resolution or frame rate (Chromium as the advisor went down to",
+    "  640×360 on the poor line, `qualityLimitationReason: bandwidth`), it restarts the",
+    "  encoder with a key frame whenever the target changes by more than 10 %, it has no",
+    "  pacer (a frame's packets leave in one burst into the line's queue) and no FEC.",
+    "  Fix: scale the picture before the encoder when the target is low (for example",
+    "  320×240 at 15 fps below 250 kbit/s), change the bitrate without a restart",
+    "  (libvpx can, `vpx_codec_enc_config_set`; PyAV does not expose it), pace the packets.",
+    "- **Sound.** The browser conceals lost packets (`concealedSamples`); aiortc's",
+    "  receiver has no packet loss concealment and no Opus in-band FEC, so every lost",
+    "  packet is a gap at the advisor. Speech at 32 kbit/s (`advisor_app/media/encoders.py`)",
+    "  instead of aiortc's 96 kbit/s leaves the picture the rest of a narrow line; compare",
+    "  the column with aiortc's bitrates. Fix: Opus FEC (`useinbandfec`) and PLC in the",
+    "  decoder (libopus decodes a missing packet when given none).",
+    "- **On the good line** the differences come from the machine: the engine encodes",
+    "  and decodes in one Python process (30 fps at 640×480 each way) on two shared,",
+    "  loaded cores, and a late frame counts as a freeze on either side.",
+    "- **Recovery** after an outage or an address change is the page's: it sends a new",
+    "  offer (aiortc cannot restart ICE), and both advisors answer it; what differs is",
+    "  the new connection's set-up (aiortc gathers every candidate before it answers).",
+    "",
+]
 
 
 def default_seconds() -> float:
@@ -539,12 +579,20 @@ def main() -> None:
                         choices=["good", "mobile", "poor"])
     parser.add_argument("--no-events", action="store_true",
                         help="leave out the outage and the address change")
+    parser.add_argument("--json", type=Path, default=Path("var/bench/network_calls.json"),
+                        help="where the raw figures of every call go")
     parser.add_argument("--no-aiortc-bitrates", action="store_true",
                         help="leave out our engine with aiortc's own encoder bitrates")
     args = parser.parse_args()
+    load_at_start = load_average()
     result = asyncio.run(run(args.seconds, args.profiles, not args.no_events,
                              not args.no_aiortc_bitrates))
-    print(json.dumps(result, indent=2))
+    result["measured"] = (f"Measured {dt.date.today().isoformat()} on {machine()}; load "
+                          f"average (1, 5, 15 min) {load_at_start} at the start, "
+                          f"{load_average()} at the end.")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=2))
+    print("\n".join([result["measured"], "", *report_section(result)]))
 
 
 if __name__ == "__main__":
