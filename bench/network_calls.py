@@ -261,9 +261,21 @@ async def one_call(customer_browser: Any, server: DemoServer, receiver: Any, pro
     return call
 
 
+def back_after(times: Sequence[float], since: float, gap: float = 0.5) -> float | None:
+    """Seconds from ``since`` to the first frame after the picture stopped: the end of the
+    first gap longer than ``gap`` that ends after ``since``. Frames still shown from the
+    buffers just after an address change are not a recovery; no such gap: 0 (it never
+    stopped)."""
+    ordered = sorted(t for t in times if t > since - RECOVERY_LIMIT)
+    for previous, current in itertools.pairwise(ordered):
+        if current > since and current - previous > gap:
+            return current - since
+    return 0.0 if ordered and ordered[-1] > since + gap else None
+
+
 async def recover(call: dict[str, Any], customer: Customer, receiver: Any,
                   network: ImpairedNetwork, event: str) -> None:
-    """The event, then the seconds until each side shows new frames again."""
+    """The event, then the seconds until each side shows new frames after the stop."""
 
     async def customer_frames() -> tuple[int, int]:
         sample = await customer_stats(customer) or {}
@@ -277,22 +289,25 @@ async def recover(call: dict[str, Any], customer: Customer, receiver: Any,
         network.switch_customer_address()
     since = time.time()
     customer_at: float | None = None
+    advisor_at: float | None = None
+    stalled = event == "outage"
     previous = await customer_frames()
     while time.time() - since < RECOVERY_LIMIT:
         await asyncio.sleep(0.2)
         current = await customer_frames()
-        if customer_at is None and current[0] == previous[0] and current[1] > previous[1]:
+        if current[0] != previous[0]:  # a new peer connection: counting starts again
+            stalled, previous = True, (current[0], 0)
+        if current[1] == previous[1]:
+            stalled = True
+        elif stalled and customer_at is None:
             customer_at = time.time() - since
         previous = current
         report = await receiver.report()
-        advisor_at = next((f[0] - since for f in report.get("frames", [])
-                           if f[0] is not None and f[0] > since), None)
+        advisor_at = back_after([f[0] for f in report.get("frames", []) if f[0]], since)
         if customer_at is not None and advisor_at is not None:
             break
-    report = await receiver.report()
     call["customer_recovery_s"] = customer_at
-    call["advisor_recovery_s"] = next((f[0] - since for f in report.get("frames", [])
-                                       if f[0] is not None and f[0] > since), None)
+    call["advisor_recovery_s"] = advisor_at
     await asyncio.sleep(2.0)  # a little of the call after it came back
 
 
@@ -502,8 +517,11 @@ def report_section(result: dict[str, Any]) -> list[str]:
         "  conceals nothing (no packet loss concealment; a lost packet is a gap), so the",
         "  engine's figure is the share of the call that no decoded sound covered.",
         "- **picture back after**: from the end of the outage (or the address change) to the",
-        "  first new frame on each side: the customer's page polls `framesDecoded` every",
-        "  0.2 s; the advisor's side from its frame times.",
+        "  first new frame after the picture stopped, on each side: the customer's page polls",
+        "  `framesDecoded` every 0.2 s (a stop: a poll without a new frame, or a new peer",
+        "  connection); the advisor's side: the end of the first gap of more than 0.5 s in",
+        "  its frame times that ends after the event. Frames still shown from the buffers",
+        "  right after an address change do not count as back.",
         "- **engine worse by**: our figure against Chromium's (times; below 1 the engine is",
         f"  better); ✗ where it misses the goal of {GOAL}×.",
         "",
