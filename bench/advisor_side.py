@@ -2,7 +2,7 @@
 memory are its own): our media engine alone, or the whole console.
 
     python bench/advisor_side.py --mode engine|console --credentials-file PATH
-        [--record-dir DIR] [--no-remb]
+        [--record-dir DIR] [--no-remb] [--aiortc-bitrates]
 
 - ``engine``: :class:`~advisor_app.headless.HeadlessAdvisor` on a plain asyncio loop.
 - ``console``: the console as ``videoberatung-advisor`` runs it (QApplication on the
@@ -11,7 +11,8 @@ memory are its own): our media engine alone, or the whole console.
 
 Either accepts the first customer waiting whenever it has no session, as an advisor at
 the console would (the console through its controller, like the accept button). For each
-visit it notes the first decoded frame of the customer's video, and for every frame the
+visit it notes the first decoded frame of the customer's video, every decoded frame's
+time and size (the engine also every block of sound), and for every frame the
 number painted into it (bench/barcode.py) with the time it was decoded and, in the
 console, the time it was painted (``time.time()``). With ``--record-dir`` the encoded VP8
 frames go to ``vp8-<visit>.bin`` for bench/render_cost.py while recording is on.
@@ -55,11 +56,16 @@ class VisitRecord:
         self.decoded: list[tuple[int, float]] = []
         self.painted: list[tuple[int, float]] = []
         self.widget_size: tuple[int, int] | None = None
+        # Every decoded frame (time, width, height) and every decoded block of sound
+        # (time, samples at its rate, rate), numbered or not: bench/network_calls.py.
+        self.frames: list[tuple[float, int, int]] = []
+        self.sound: list[tuple[float, int, int]] = []
 
     def report(self) -> dict[str, Any]:
         return {"visit": self.visit_id, "first_frame": self.first_frame,
                 "frame_size": self.frame_size, "widget_size": self.widget_size,
-                "decoded": self.decoded, "painted": self.painted}
+                "decoded": self.decoded, "painted": self.painted,
+                "frames": self.frames, "sound": self.sound}
 
 
 class Probe:
@@ -81,9 +87,15 @@ class Probe:
         if record.first_frame is None:
             record.first_frame = at
         record.frame_size = (frame.width, frame.height)
+        record.frames.append((at, frame.width, frame.height))
         number = barcode.read_frame(frame)
         if number is not None:
             record.decoded.append((number, at))
+
+    def heard(self, frame: Any) -> None:
+        record = self.current
+        if record is not None:
+            record.sound.append((time.time(), frame.samples, frame.sample_rate))
 
     def painted(self, image: Any, size: tuple[int, int]) -> None:
         at = time.time()
@@ -132,6 +144,14 @@ class Vp8Recorder:
         with self.lock:
             for handle in self.files.values():
                 handle.close()
+
+
+def keep_aiortc_bitrates() -> None:
+    """An experiment: aiortc's own encoder bitrates (Opus 96 kbit/s, VP8 at least
+    250 kbit/s) instead of the console's (advisor_app/media/encoders.py)."""
+    from advisor_app.media import peer
+
+    peer.tune_aiortc_encoders = lambda: None  # type: ignore[assignment]
 
 
 def switch_off_remb() -> None:
@@ -208,7 +228,7 @@ async def run_engine(server: str, username: str, password: str, probe: Probe) ->
             probe.accepted(visit.id)
 
     engine = HeadlessAdvisor(server, username, password, on_video_frame=probe.decoded,
-                             events=Accepting())
+                             on_audio_frame=probe.heard, events=Accepting())
     await engine.start()
 
     async def end() -> None:
@@ -284,7 +304,11 @@ def main() -> None:
     parser.add_argument("--record-dir", type=Path)
     parser.add_argument("--no-remb", action="store_true",
                         help="an experiment: aiortc sends no REMB bandwidth feedback")
+    parser.add_argument("--aiortc-bitrates", action="store_true",
+                        help="an experiment: aiortc's own encoder bitrates")
     args = parser.parse_args()
+    if args.aiortc_bitrates:
+        keep_aiortc_bitrates()
     if args.no_remb:
         switch_off_remb()
     credentials = json.loads(args.credentials_file.read_text())

@@ -26,11 +26,16 @@ class ConsoleReceiver:
     """Our side: ``engine`` (HeadlessAdvisor) or ``console`` (the whole PySide6 console)."""
 
     def __init__(self, mode: str, server: DemoServer, username: str,
-                 record_dir: Path | None = None, *, remb: bool = True) -> None:
+                 record_dir: Path | None = None, *, remb: bool = True,
+                 aiortc_bitrates: bool = False) -> None:
         extra = ["--record-dir", str(record_dir)] if record_dir else []
+        self.name = mode
         if not remb:
             extra.append("--no-remb")
-        self.name = mode if remb else f"{mode} without REMB"
+            self.name += " without REMB"
+        if aiortc_bitrates:
+            extra.append("--aiortc-bitrates")
+            self.name += " with aiortc's bitrates"
         self.username = username
         self.process = AdvisorProcess(mode, server, username, *extra)
 
@@ -58,8 +63,9 @@ class ChromiumReceiver:
     """Chromium as the advisor, in a browser of its own, through the same server."""
 
     def __init__(self, playwright: Any, server: DemoServer, username: str,
-                 video_size: tuple[int, int] = (640, 360)) -> None:
+                 video_size: tuple[int, int] = (640, 360), *browser_args: str) -> None:
         self.name = "chromium"
+        self.browser_args = browser_args
         self.playwright = playwright
         self.server = server
         self.username = username
@@ -73,7 +79,8 @@ class ChromiumReceiver:
         # network access checks would then refuse its WebSocket to the server on loopback.
         self.browser = await launch_chromium(self.playwright, "receiver",
                                              "--autoplay-policy=no-user-gesture-required",
-                                             "--disable-features=LocalNetworkAccessChecks")
+                                             "--disable-features=LocalNetworkAccessChecks",
+                                             *self.browser_args)
         context = await self.browser.new_context(viewport={
             "width": self.video_size[0] + 40, "height": self.video_size[1] + 40})
         page = await context.new_page()
@@ -106,7 +113,13 @@ class ChromiumReceiver:
         return {"visit": record.get("id"), "first_frame": seconds(record.get("firstFrame")),
                 "frame_size": record.get("size"), "widget_size": list(self.video_size),
                 "decoded": [], "painted": [(n, seconds(t)) for n, t in record.get("frames", [])],
+                "frames": [(seconds(t), w, h) for t, w, h in record.get("shown", [])],
                 "errors": state["errors"]}
+
+    async def inbound(self) -> dict[str, Any]:
+        """The inbound-rtp statistics of the current peer connection, by kind."""
+        found: dict[str, Any] = await self.page.evaluate("window.__vbAdvisorInbound()")
+        return found
 
     async def end_visit(self) -> None:
         await self.page.evaluate("window.__vbEndVisit()")

@@ -3,9 +3,10 @@
 Each comparison is made within one run, the two sides interleaved, so it holds as a
 ratio even on a busy machine; the absolute figures move with the load (the report notes
 it). ``VB_BENCH_QUICK=1`` makes a smoke run of a few minutes; ``VB_BENCH_PARTS`` picks
-parts (``connect g2g render capacity page start echo echo_call``; ``render`` needs
-``g2g``). A smoke run or a run of some parts writes var/bench/benchmarks.md instead, so
-that it never replaces the full report (``VB_BENCH_REPORT`` names another file).
+parts (``connect g2g render capacity page start echo echo_call network``; ``render``
+needs ``g2g``, ``network`` needs root for its network namespaces). A smoke run or a
+run of some parts writes var/bench/benchmarks.md instead, so that it never replaces
+the full report (``VB_BENCH_REPORT`` names another file).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import console_start
 import echo
 import echo_call
 import glass_to_glass
+import network_calls
 import page_weight
 import render_cost
 import server_capacity
@@ -37,7 +39,8 @@ from harness import fmt, load_average, machine, median, quick, ratio
 
 FULL_REPORT = ROOT / "docs" / "benchmarks.md"
 PARTIAL_REPORT = ROOT / "var" / "bench" / "benchmarks.md"
-PARTS = ("connect", "g2g", "render", "capacity", "page", "start", "echo", "echo_call")
+PARTS = ("connect", "g2g", "render", "capacity", "page", "start", "echo", "echo_call",
+         "network")
 PY = ".venv/bin/python"
 
 
@@ -922,6 +925,10 @@ def main() -> None:
     attempt("echo_call", "7. Echo cancellation, in a call", lambda: report_echo_call(
         echo_call.run(quick())))
 
+    attempt("network", "8. Calls on impaired networks", lambda: network_calls.report_section(
+        asyncio.run(network_calls.run(network_calls.default_seconds(),
+                                      network_calls.PROFILE_NAMES))))
+
     minutes = (time.monotonic() - started) / 60
     lines = [
         "# Benchmarks",
@@ -934,9 +941,9 @@ def main() -> None:
         "",
         "Reproduce everything with `make bench` (`VB_BENCH_QUICK=1 make bench` for a smoke",
         "run of a few minutes, `VB_BENCH_PARTS=\"connect g2g render capacity page start echo",
-        "echo_call\"` to",
-        "pick parts: those two write `var/bench/benchmarks.md`; `VB_BENCH_CUSTOMERS=\"100",
-        "1000\"` for part 4). Each part's command is given below. Every comparison is made",
+        "echo_call network\"` to pick parts: those two write `var/bench/benchmarks.md`;",
+        "`VB_BENCH_CUSTOMERS=\"100 1000\"` for part 4; part 8 needs root). Each part's command",
+        "is given below. Every comparison is made",
         "within one run with the two sides interleaved, so it holds as a ratio on a busy",
         "machine; the absolute figures move with the machine's load (other work shared these",
         "cores). Each part starts its own demo server (SQLite) on loopback; Chromium is",

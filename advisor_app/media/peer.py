@@ -31,6 +31,7 @@ from advisor_app.media.directions import (
     summarize_offer,
     with_start_bitrate,
 )
+from advisor_app.media.encoders import tune_aiortc_encoders
 from advisor_app.media.received import ReceivedMedia, consume_track
 from advisor_app.media.stats import SessionStats, StatsSample, summarize
 from advisor_app.media.switch import SwitchableTrack
@@ -62,6 +63,7 @@ class AdvisorPeer:
         on_video_frame: Callable[[av.VideoFrame], None] | None = None,
         on_audio_frame: Callable[[av.AudioFrame], None] | None = None,
     ) -> None:
+        tune_aiortc_encoders()
         self._pc = RTCPeerConnection(RTCConfiguration(
             iceServers=list(ice_servers),
             iceTransportPolicy=RTCIceTransportPolicy(ice_transport_policy)))

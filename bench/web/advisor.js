@@ -3,8 +3,8 @@
 // waiting customer, answers the customer's offer with the mirror of its directions
 // (Chromium's fake camera and microphone where the customer receives, like our console
 // answers), trickles its candidates and closes the call on „ended“. The customer's video
-// plays in #remote at the size the console shows it; every presented frame's barcode
-// (bench/barcode.py) is read and kept with its presentation time.
+// plays in #remote at the size the console shows it; every presented frame is kept with its
+// presentation time and size, and its barcode (bench/barcode.py) read.
 //
 // window.__vbAdvisorConfig: {token, videoWidth, videoHeight, cells, numberBits, checkBits,
 // salt, threshold, bandDivisor, bandMin}. The figures are in window.__vbAdvisor.visits[visitId].
@@ -56,12 +56,17 @@ function readNumber(width, height) {
 }
 
 function watch(record) {
+  if (record.watched) {
+    return; // a new peer connection of the same visit: the callback chain still runs
+  }
+  record.watched = true;
   const onFrame = (at, meta) => {
     if (state.visit?.id !== record.id) {
       return;
     }
     record.firstFrame ??= epoch(at);
     record.size = [meta.width, meta.height];
+    record.shown.push([epoch(meta.presentationTime), meta.width, meta.height]);
     record.presentedFrames = meta.presentedFrames;
     const number = readNumber(meta.width, meta.height);
     if (number !== null) {
@@ -101,7 +106,9 @@ async function receive(message) {
     case "session_started":
       state.accepting = null;
       state.visit = message.visit;
-      state.visits[message.visit.id] ??= { id: message.visit.id, frames: [], firstFrame: null };
+      state.visits[message.visit.id] ??= {
+        id: message.visit.id, frames: [], shown: [], firstFrame: null, watched: false,
+      };
       break;
     case "signal":
       if (message.description?.type === "offer") {
@@ -184,6 +191,19 @@ function closePeer() {
   pendingCandidates = [];
   video.srcObject = null;
 }
+
+/** The current peer connection's inbound-rtp statistics, audio and video. */
+window.__vbAdvisorInbound = async () => {
+  const found = {};
+  if (state.peer) {
+    (await state.peer.getStats()).forEach((entry) => {
+      if (entry.type === "inbound-rtp") {
+        found[entry.kind] = JSON.parse(JSON.stringify(entry));
+      }
+    });
+  }
+  return found;
+};
 
 /** End the current visit (a failed run's clean-up). */
 window.__vbEndVisit = () => {
