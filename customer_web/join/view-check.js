@@ -31,8 +31,12 @@ export class CheckView {
     this.active = false; // shown; a late answer of the browser must not start the preview
     this.stopLevel = () => {};
     byId("check-next").addEventListener("click", () => {
-      this.leave();
-      onNext();
+      // Tearing down the preview must never keep the customer on this step.
+      try {
+        this.leave();
+      } finally {
+        onNext();
+      }
     });
     byId("play-tone").addEventListener("click", () => this.testSpeaker());
     byId("tone-yes").addEventListener("click", () => this.heard(true));
