@@ -100,7 +100,11 @@ def test_picture_and_sound_flow_through_coturn_when_relay_is_required(
 
     # coturn accepted the credentials the server issued, for both peers, time-limited.
     # (The page keeps the credentials of its first welcome, issued before the sign-in.)
-    users = turn_server.allocations()
+    # The system check's line test had credentials of its own: two minutes, named after
+    # the appointment (tests/deploy/test_line_check.py).
+    allocations = turn_server.allocations()
+    checks = [user for user in allocations if user.split(":", 1)[1].startswith("check-")]
+    users = [user for user in allocations if user not in checks]
     who = {user.split(":", 1)[1] for user in users}
     advisor_side, customer_side = {f"advisor-{visit.advisor_id}"}, {"customer",
                                                                         f"visit-{visit.id}"}
@@ -109,6 +113,8 @@ def test_picture_and_sound_flow_through_coturn_when_relay_is_required(
     for user in users:
         lifetime = int(user.split(":", 1)[0]) - time.time()
         assert 5 * 3600 < lifetime <= 6 * 3600, user
+    for user in checks:
+        assert int(user.split(":", 1)[0]) - time.time() <= 120, user
 
     advisor.run(advisor.engine.end())
     expect(page.get_by_role("heading", name="Vielen Dank für Ihr Gespräch")).to_be_visible()
