@@ -19,6 +19,7 @@ from tests.deploy.conftest import NetworkSite
 from tests.fixtures.netsim import GOOD, MOBILE, STRICT_FIREWALL, Profile
 from tests.web.conftest import BrowserProblems
 from tests.web.flow import (
+    PEERS,
     Advisor,
     chat_line,
     choose,
@@ -35,18 +36,6 @@ RECOVERY_SECONDS = 5.0
 OUTAGE_SECONDS = 10.0
 RECONNECTING = "Verbindung wird wiederhergestellt …"
 CONNECTED = "Bild und Ton verbunden"
-
-# Keeps every peer connection the page makes.
-PEERS = """
-window.__peers = [];
-const NativePeerConnection = window.RTCPeerConnection;
-window.RTCPeerConnection = class extends NativePeerConnection {
-  constructor(...args) {
-    super(...args);
-    window.__peers.push(this);
-  }
-};
-"""
 
 # What the customer's page has received so far on its newest peer connection.
 RECEIVED = """

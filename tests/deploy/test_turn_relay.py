@@ -15,6 +15,7 @@ from tests.deploy.conftest import Site
 from tests.fixtures.coturn import TurnServer
 from tests.web.conftest import BrowserProblems
 from tests.web.flow import (
+    PEERS,
     Advisor,
     choose,
     open_join_page,
@@ -22,18 +23,6 @@ from tests.web.flow import (
     remote_video_plays,
     sign_in,
 )
-
-# Keeps every peer connection the page makes, for getStats() and its configuration.
-PEERS = """
-window.__peers = [];
-const NativePeerConnection = window.RTCPeerConnection;
-window.RTCPeerConnection = class extends NativePeerConnection {
-  constructor(...args) {
-    super(...args);
-    window.__peers.push(this);
-  }
-};
-"""
 
 # The candidate pair the browser's call actually uses, with both candidates' types.
 SELECTED_PAIR = """

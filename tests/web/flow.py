@@ -22,6 +22,19 @@ from tests.web.test_join_page import join_path_from_log
 
 T = TypeVar("T")
 
+# Keeps every peer connection the page makes (window.__peers), for getStats() and its
+# configuration.
+PEERS = """
+window.__peers = [];
+const NativePeerConnection = window.RTCPeerConnection;
+window.RTCPeerConnection = class extends NativePeerConnection {
+  constructor(...args) {
+    super(...args);
+    window.__peers.push(this);
+  }
+};
+"""
+
 # Records every getUserMedia call (its constraints in __gum, the streams it gave in
 # __gumStreams) and every WebSocket, so tests can see which devices the page asked for
 # and can cut the connection like a network drop would.

@@ -21,7 +21,15 @@ from live_protocol.document import server_to_customer_types
 from live_protocol.states import ConnectionMode, Party, VisitState
 from live_protocol.views import ChatLine, IceServer, VisitView
 from tests.web.conftest import BrowserProblems
-from tests.web.flow import chat_line, choose, open_join_page, pass_system_check, send_chat, sign_in
+from tests.web.flow import (
+    PEERS,
+    chat_line,
+    choose,
+    open_join_page,
+    pass_system_check,
+    send_chat,
+    sign_in,
+)
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 VISIT = VisitView(
@@ -32,13 +40,6 @@ VISIT = VisitView(
 # Nothing listens there: the page only has to hand it to its peer connection.
 RELAY = IceServer(urls=["turn:127.0.0.1:9?transport=udp"], username="1:visit-41",
                   credential="c2VjcmV0")
-PEERS = """
-window.__peers = [];
-const NativePeer = window.RTCPeerConnection;
-window.RTCPeerConnection = class extends NativePeer {
-  constructor(...args) { super(...args); window.__peers.push(this); }
-};
-"""
 
 
 class ScriptedServer:
