@@ -121,6 +121,24 @@ async def customer(server: ServerProcess, name: str, phone: str, **hello: Any) -
     return client
 
 
+async def offer_as_the_page_does(browser: RTCPeerConnection, client: LiveClient,
+                                 received: ReceivedMedia, consumers: list[asyncio.Task[None]],
+                                 *, video: bool) -> None:
+    """The customer's side of a call as the page makes it: sound (and picture) offered both
+    ways through the server, the console's answer applied; what arrives goes to
+    ``received``."""
+    browser.on("track", lambda track: consumers.append(
+        asyncio.ensure_future(consume_track(track, received))))
+    browser.addTransceiver(SyntheticAudioTrack(), direction="sendrecv")
+    if video:
+        browser.addTransceiver(SyntheticVideoTrack(), direction="sendrecv")
+    await browser.setLocalDescription(await browser.createOffer())
+    await client.send(type="signal", description={
+        "type": "offer", "sdp": browser.localDescription.sdp})
+    answer = await client.expect("signal")
+    await browser.setRemoteDescription(RTCSessionDescription(**answer["description"]))
+
+
 def test_advisor_runs_a_video_consultation_from_the_console(
     qtbot: QtBot, live_server: ServerProcess, memory_keyring: MemoryKeyring,
     console_settings: ConsoleSettings,
@@ -220,15 +238,7 @@ def test_advisor_runs_a_video_consultation_from_the_console(
         await erika.send(type="choose_connection", mode="video", see_advisor=True,
                          show_me=True)
         await erika.expect("session_started")
-        browser.on("track", lambda track: consumers.append(
-            asyncio.ensure_future(consume_track(track, received))))
-        browser.addTransceiver(SyntheticAudioTrack(), direction="sendrecv")
-        browser.addTransceiver(SyntheticVideoTrack(), direction="sendrecv")
-        await browser.setLocalDescription(await browser.createOffer())
-        await erika.send(type="signal", description={
-            "type": "offer", "sdp": browser.localDescription.sdp})
-        answer = await erika.expect("signal")
-        await browser.setRemoteDescription(RTCSessionDescription(**answer["description"]))
+        await offer_as_the_page_does(browser, erika, received, consumers, video=True)
 
         session = window.session_view
         assert session.name.text() == "Erika Mustermann"

@@ -12,16 +12,14 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCConfiguration, RTCPeerConnection
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from advisor_app.app import Console, configure_application
 from advisor_app.media import ReceivedMedia
-from advisor_app.media.received import consume_track
 from advisor_app.media.synthetic import (
-    SyntheticAudioTrack,
     clipped_pcm,
     room_noise_pcm,
     silence_pcm,
@@ -30,7 +28,13 @@ from advisor_app.media.synthetic import (
 )
 from advisor_app.settings import ConsoleSettings
 from tests.advisor.ui.conftest import MemoryKeyring
-from tests.advisor.ui.test_console_live import customer, join_token, run_on_qasync, shoot
+from tests.advisor.ui.test_console_live import (
+    customer,
+    join_token,
+    offer_as_the_page_does,
+    run_on_qasync,
+    shoot,
+)
 from tests.fixtures.live import LiveClient
 from tests.fixtures.server import ServerProcess
 from tests.fixtures.waiting import eventually
@@ -92,14 +96,7 @@ def test_talking_while_muted_a_silent_and_a_clipping_microphone(
         await erika.send(type="choose_connection", mode="video", see_advisor=False,
                          show_me=False)
         await erika.expect("session_started")
-        browser.on("track", lambda track: consumers.append(
-            asyncio.ensure_future(consume_track(track, received))))
-        browser.addTransceiver(SyntheticAudioTrack(), direction="sendrecv")
-        await browser.setLocalDescription(await browser.createOffer())
-        await erika.send(type="signal", description={
-            "type": "offer", "sdp": browser.localDescription.sdp})
-        answer = await erika.expect("signal")
-        await browser.setRemoteDescription(RTCSessionDescription(**answer["description"]))
+        await offer_as_the_page_does(browser, erika, received, consumers, video=False)
 
         session = window.session_view
         notice = session.microphone_notice
