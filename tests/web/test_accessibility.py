@@ -81,6 +81,18 @@ def check_done(page: Page) -> None:
     expect(page.locator("#check-next")).to_be_enabled()
 
 
+
+def sign_in_to_waiting(page: Page) -> None:
+    """From the landing page through the check and the sign-in to the waiting room."""
+    page.locator("#start-button").click()
+    check_done(page)
+    page.locator("#check-next").click()
+    page.locator("#signin-name").fill("Erika Mustermann")
+    page.locator("#signin-phone").fill("030 1234567")
+    page.locator("#signin-consent").check()
+    page.locator("#signin-submit").click()
+    step_shown(page, "waiting")
+
 # axe on every step and state ------------------------------------------------------
 
 
@@ -186,14 +198,7 @@ def test_the_other_ends_of_the_join_flow_pass_axe(
 
     page = new_page(chromium, language)
     page.goto(join_url(live_server, language))
-    page.locator("#start-button").click()
-    check_done(page)
-    page.locator("#check-next").click()
-    page.locator("#signin-name").fill("Erika Mustermann")
-    page.locator("#signin-phone").fill("030 1234567")
-    page.locator("#signin-consent").check()
-    page.locator("#signin-submit").click()
-    step_shown(page, "waiting")
+    sign_in_to_waiting(page)
     expect(page.locator("#waiting-status-box")).to_have_attribute("data-advisor", "busy")
     audit.check(page, "waiting, advisor busy")
     page.locator("#write-message").click()
@@ -420,14 +425,7 @@ def test_status_changes_are_announced_in_a_live_region(
     page = new_page(chromium, "de")
     problems = BrowserProblems(page)
     page.goto(f"{live_server.url}{later_path}?lang=de")
-    page.locator("#start-button").click()
-    check_done(page)
-    page.locator("#check-next").click()
-    page.locator("#signin-name").fill("Erika Mustermann")
-    page.locator("#signin-phone").fill("030 1234567")
-    page.locator("#signin-consent").check()
-    page.locator("#signin-submit").click()
-    step_shown(page, "waiting")
+    sign_in_to_waiting(page)
 
     def said(pattern: str, since: int = 0) -> None:
         eventually_blocking(lambda: any(re.search(pattern, text)
