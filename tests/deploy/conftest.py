@@ -5,6 +5,7 @@ nginx, PostgreSQL and Redis from Debian's packages around it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -262,8 +263,11 @@ def impaired_page(chromium_behind_network: Browser) -> Iterator[Page]:
     context.close()
 
 
-def start_network_site(tmp_path: Path, network: ImpairedNetwork, port: int,
-                       env: dict[str, str]) -> tuple[Site, ServerProcess]:
+@contextlib.contextmanager
+def running_network_site(tmp_path: Path, network: ImpairedNetwork, port: int,
+                         env: dict[str, str]) -> Iterator[NetworkSite]:
+    """Our server on the harness's server address with ``env``; stopped, and the network
+    good again, afterwards."""
     data_dir = tmp_path / "var"
     data_dir.mkdir()
     database_url = f"sqlite+aiosqlite:///{data_dir / 'videoberatung.db'}"
@@ -271,19 +275,19 @@ def start_network_site(tmp_path: Path, network: ImpairedNetwork, port: int,
     server.env.update(env, VB_PUBLIC_URL=server.url)
     site = seed_site(database_url, data_dir, server.url)
     server.start()
-    return site, server
+    try:
+        yield NetworkSite(site, network, server)
+    finally:
+        server.stop()
+        network.clear()
 
 
 @pytest.fixture
 def network_site(tmp_path: Path, network: ImpairedNetwork,
                  network_port: int) -> Iterator[NetworkSite]:
     """Our server where the operator has it; the network good again afterwards."""
-    site, server = start_network_site(tmp_path, network, network_port, {})
-    try:
-        yield NetworkSite(site, network, server)
-    finally:
-        server.stop()
-        network.clear()
+    with running_network_site(tmp_path, network, network_port, {}) as site:
+        yield site
 
 
 @pytest.fixture
@@ -303,13 +307,9 @@ def network_turn_site(tmp_path: Path, network: ImpairedNetwork,
     address = network.server_address
     cert, key = self_signed_certificate(tmp_path / "tls", address)
     with TurnServer(tmp_path / "coturn", address=address, tls=(TURN_TLS_PORT, cert, key),
-                    allowed_peer=address) as turn:
-        site, server = start_network_site(tmp_path, network, network_port, turn.server_env())
-        try:
-            yield NetworkSite(site, network, server)
-        finally:
-            server.stop()
-            network.clear()
+                    allowed_peer=address) as turn, \
+            running_network_site(tmp_path, network, network_port, turn.server_env()) as site:
+        yield site
 
 
 @pytest.fixture
