@@ -20,11 +20,14 @@ const OPEN_TIMEOUT_MS = 8000; // ICE, DTLS and SCTP through the relay, on a loss
 const RTT_PHASE_MS = 800; // probes only: the round trip of an idle line
 const LOAD_PHASE_MS = 2700; // probes and load paced at LOAD_KBPS: throughput
 const SETTLE_MS = 600; // late packets still count
-const PROBE_BYTES = 200;
+const PROBE_BYTES = 120;
 const PROBE_INTERVAL_MS = 20;
 // Enough to tell "picture and sound" (above 600 kbit/s, see flow.js) from less; more
-// would only load a customer's line for nothing.
-export const LOAD_KBPS = 700;
+// would only load a customer's line for nothing. With the probes and every header (SCTP,
+// DTLS, TURN, UDP, IP) and the acknowledgements coming back, this fills about 85 % of a
+// 1 Mbit/s line: more would fill its queue, and the queue's drops would count as the
+// line's loss.
+export const LOAD_KBPS = 650;
 const LOAD_PACKET_BYTES = 1000;
 const TICK_MS = 10;
 const MAX_BUFFERED_BYTES = 64 * 1024; // beyond this the sender waits (congestion control)
@@ -250,7 +253,11 @@ function lineFigures(arrivals, { loadStart, end }) {
   }
   // Probes sent after the last one that arrived may still have been queued: not counted.
   const sent = Math.max(...probes.map((probe) => probe.sequence)) + 1;
-  const lossPercent = (100 * (sent - new Set(probes.map((probe) => probe.sequence)).size)) / sent;
+  const lostBothWays = (sent - new Set(probes.map((probe) => probe.sequence)).size) / sent;
+  // Every probe crossed the customer's line twice (up to the relay and down again); each
+  // direction of a call's media crosses it once, so the loss a call sees is the one-way
+  // loss p with (1 - p)² = 1 - lostBothWays.
+  const lossPercent = 100 * (1 - Math.sqrt(1 - lostBothWays));
   // Throughput: what arrived in the load phase once the line had filled.
   const from = loadStart + 500;
   const loaded = arrivals.filter((arrival) => arrival.at >= from && arrival.at < end);
