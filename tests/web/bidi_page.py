@@ -103,6 +103,26 @@ STATE = r"""
 }
 """
 
+# The element if it can take a pointer now: scrolled into view, in the same place for two
+# animation frames, and not covered at its centre; otherwise null (try again).
+ACTIONABLE = r"""
+async (element) => {
+  element.scrollIntoView({ block: "center" });
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const place = () => JSON.stringify(element.getBoundingClientRect());
+  await frame();
+  const before = place();
+  await frame();
+  if (place() !== before) {
+    return null;
+  }
+  const box = element.getBoundingClientRect();
+  const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  const hit = top && (top === element || element.contains(top) || top.control === element);
+  return hit ? element : null;
+}
+"""
+
 FUNCTION = re.compile(r"^\s*(async\s+)?(function\b|\([^()]*\)\s*=>|[\w$]+\s*=>)")
 
 
@@ -281,20 +301,23 @@ class BidiLocator:
         return found
 
     def _element(self) -> dict[str, Any]:
-        """The one element, visible and enabled, scrolled into view: its BiDi reference."""
+        """The one element, visible, enabled, scrolled into view, still for two frames and
+        the topmost at its centre (Playwright's checks before it acts): its BiDi reference.
+        A pointer sent to an element while the page still moves lands elsewhere."""
         deadline = time.monotonic() + TIMEOUT
         while True:
             state = self.state()
-            if state and state["visible"] and state["enabled"]:
-                break
             if time.monotonic() > deadline:
                 raise AssertionError(f"{self} is not there to act on: {state}")
+            if not (state and state["visible"] and state["enabled"]):
+                time.sleep(POLL)
+                continue
+            answer = self.page.call_raw(
+                f"(spec) => {{ {FIND}; return ({ACTIONABLE})(find(spec)[0]); }}", self.spec)
+            node: dict[str, Any] = answer["result"]
+            if node.get("sharedId"):
+                return {"sharedId": node["sharedId"]}
             time.sleep(POLL)
-        answer = self.page.call_raw(
-            f"(spec) => {{ {FIND}; const element = find(spec)[0]; "
-            "element.scrollIntoView({block: 'center'}); return element; }", self.spec)
-        node: dict[str, Any] = answer["result"]
-        return {"sharedId": node["sharedId"]}
 
     def evaluate(self, function: str) -> Any:
         return self.page.call(
