@@ -166,6 +166,7 @@ class Console(QObject):
         controller.upcomingChanged.connect(window.set_upcoming)
         controller.statsChanged.connect(session.show_stats)
         controller.mediaFlowChanged.connect(session.show_media_flow)
+        controller.customerLineChanged.connect(session.show_customer_line)
         controller.messagesChanged.connect(window.messages_view.set_messages)
         controller.messageUpdated.connect(window.messages_view.message_updated)
         controller.problem.connect(window.show_problem)

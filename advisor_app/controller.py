@@ -66,6 +66,7 @@ class ConsoleController(QObject, AdvisorEvents):
     messageUpdated = Signal(dict)
     statsChanged = Signal(object)
     mediaFlowChanged = Signal(object)  # MediaFlow or None
+    customerLineChanged = Signal(bool)  # the customer's line too weak for picture
     customerVideoFrame = Signal(object)
     ownVideoFrame = Signal(object)
     microphoneLevel = Signal(float)
@@ -282,6 +283,9 @@ class ConsoleController(QObject, AdvisorEvents):
 
     def media_flow_changed(self, flow: MediaFlow | None) -> None:
         self.mediaFlowChanged.emit(flow)
+
+    def customer_line_changed(self, weak: bool) -> None:
+        self.customerLineChanged.emit(weak)
 
     def refused(self, error: m.ErrorMessage) -> None:
         self.problem.emit(error.message)

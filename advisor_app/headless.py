@@ -66,6 +66,10 @@ class AdvisorEvents:
         """The customer's picture and sound began to arrive, stopped (the console shows
         that it is reconnecting), or came back; None once the call is over."""
 
+    def customer_line_changed(self, weak: bool) -> None:
+        """The customer's page found their line too weak for picture (it offers sound only,
+        or is on sound only), or carrying it again."""
+
     def refused(self, error: m.ErrorMessage) -> None:
         """The server refused something the advisor did."""
 
@@ -181,6 +185,9 @@ class HeadlessAdvisor:
                 observer.session_ended(event)
             case m.MessagesUnread():
                 observer.unread_changed(event.count)
+            case m.CustomerLine():
+                if self.visit is not None and self.visit.id == event.visit_id:
+                    observer.customer_line_changed(event.weak)
             case m.ErrorMessage():
                 observer.refused(event)
             case _:

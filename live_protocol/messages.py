@@ -156,9 +156,17 @@ class LineCheck(Message):
     type: Literal["line_check"]
 
 
+class LineState(Message):
+    """Video sessions: the page found the customer's line too weak for picture (`weak`:
+    it offers „Nur Ton übertragen“), or carrying it again; relayed as `customer_line`."""
+
+    type: Literal["line_state"]
+    weak: bool
+
+
 CustomerToServer = Annotated[
     CustomerHello | SignIn | LeaveMessage | ChooseConnection | GiveUp | CustomerChat
-    | CustomerSignal | End | Rate | LineCheck | Ping,
+    | CustomerSignal | End | Rate | LineCheck | LineState | Ping,
     Field(discriminator="type"),
 ]
 
@@ -392,15 +400,25 @@ class MessagesUnread(Message):
     count: int
 
 
+class CustomerLine(Message):
+    """The customer's line in the current video session is too weak for picture (`weak`:
+    their page offers sound only, or is on sound only until it carries picture again), or
+    no longer is."""
+
+    type: Literal["customer_line"] = "customer_line"
+    visit_id: int
+    weak: bool
+
+
 ServerToAdvisor = Annotated[
     AdvisorWelcome | WaitingRoom | Accepted | SessionStarted | ChatPosted | RelayedSignal
-    | Ended | MessagesUnread | Pong | ErrorMessage,
+    | Ended | MessagesUnread | CustomerLine | Pong | ErrorMessage,
     Field(discriminator="type"),
 ]
 
 ServerMessage = (
     CustomerWelcome | SignedIn | QueueStatus | MessageReceived | Offered | MediaConfig
     | LineCheckServers | Rated
-    | AdvisorWelcome | WaitingRoom | Accepted | MessagesUnread
+    | AdvisorWelcome | WaitingRoom | Accepted | MessagesUnread | CustomerLine
     | SessionStarted | ChatPosted | RelayedSignal | Ended | Pong | ErrorMessage
 )

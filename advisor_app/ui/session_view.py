@@ -141,9 +141,14 @@ class SessionView(QWidget):
         self.media_state = plain_label(object_name="mediaState")
         self.media_state.setAccessibleName(self.tr("Verbindungsstatus"))
         self.media_state.hide()
+        # The customer's line too weak for picture: what their page does about it.
+        self.customer_line_weak = False
+        self.line_notice = plain_label(object_name="lineNotice")
+        self.line_notice.setAccessibleName(self.tr("Verbindung des Kunden"))
+        self.line_notice.hide()
         # Narrow chat column or long names: wrap, never cut off.
         for label in (self.name, self.phone, self.consent, self.allowed, self.quality,
-                      self.device_notice, self.media_state):
+                      self.device_notice, self.media_state, self.line_notice):
             label.setWordWrap(True)
 
         self.chat_view = QListView()
@@ -194,6 +199,7 @@ class SessionView(QWidget):
         video_layout = QVBoxLayout(video_area)
         video_layout.setContentsMargins(0, 0, 0, 0)
         video_layout.addWidget(self.media_state)
+        video_layout.addWidget(self.line_notice)
         video_layout.addWidget(self.customer_video, 1)
         controls = QHBoxLayout()
         controls.addWidget(self.mute_button)
@@ -292,6 +298,8 @@ class SessionView(QWidget):
             self.customer_video.clear()
             self.quality.setText("")
             self.show_media_flow(None)
+            self.customer_line_weak = False
+        self._render_customer_line()
 
     def show_device_notice(self, text: str) -> None:
         """A camera, microphone or speaker changed under the advisor (until the session ends)."""
@@ -300,6 +308,7 @@ class SessionView(QWidget):
 
     def session_ended(self) -> None:
         self.show_device_notice("")
+        self.customer_line_weak = False
         self.show_visit(None)
         self.customer_video.clear()
         self.own_video.clear()
@@ -338,6 +347,26 @@ class SessionView(QWidget):
         self.media_state.setText(text)
         self.media_state.setVisible(bool(text))
         self.media_state.setProperty("interrupted", flow == MediaFlow.INTERRUPTED)
+
+    def show_customer_line(self, weak: bool) -> None:
+        """The customer's page found their line too weak for picture, or carrying it again."""
+        self.customer_line_weak = weak
+        self._render_customer_line()
+
+    def _render_customer_line(self) -> None:
+        visit = self.visit
+        text = ""
+        if self.customer_line_weak and visit is not None:
+            if not (visit.see_advisor or visit.show_me):
+                text = self.tr(
+                    "Nur Ton: Die Verbindung des Kunden ist zu schwach für Bild. Seine Seite "
+                    "schaltet das Bild von selbst wieder ein, sobald die Verbindung es trägt.")
+            else:
+                text = self.tr(
+                    "Die Verbindung des Kunden ist zu schwach für Bild: Ihm wird „Nur Ton "
+                    "übertragen“ angeboten.")
+        self.line_notice.setText(text)
+        self.line_notice.setVisible(bool(text))
 
     def show_stats(self, stats: SessionStats) -> None:
         self.quality.setText(stats_text(stats))

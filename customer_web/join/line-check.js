@@ -175,10 +175,11 @@ function packet(sequence, bytes) {
 
 /**
  * A few seconds of packets through the relay and back: {throughputKbps, lossPercent,
- * rttMs}, or null if no relayed connection could be made.
+ * rttMs}, or null if no relayed connection could be made. `loadKbps` and `loopbacks`:
+ * a lighter load for a line that already carries a call (line-adaptation.js).
  */
-export async function measureLine(servers) {
-  const links = await Promise.all(Array.from({ length: LOOPBACKS }, () => loopback(servers)));
+export async function measureLine(servers, { loadKbps = LOAD_KBPS, loopbacks = LOOPBACKS } = {}) {
+  const links = await Promise.all(Array.from({ length: loopbacks }, () => loopback(servers)));
   if (links.some((link) => !link)) {
     for (const link of links) {
       link?.close();
@@ -223,7 +224,7 @@ export async function measureLine(servers) {
         }
         // Pace by the clock, not the timer: a late tick sends what was due meanwhile,
         // each packet on the link whose congestion control holds back least.
-        const due = ((now - loadStart) * LOAD_KBPS) / 8;
+        const due = ((now - loadStart) * loadKbps) / 8;
         while (loadBytes < due) {
           const link = loading.reduce((best, each) =>
             links[each].outgoing.bufferedAmount < links[best].outgoing.bufferedAmount ? each : best,

@@ -67,6 +67,7 @@ export class MediaCall {
     this.interrupted = false; // it flowed, then stopped; not yet back
     this.offeredAt = 0;
     this.watchTimer = null;
+    this.lastSample = null;
   }
 
   /** Open the microphone (and the camera only if the advisor may see the customer). */
@@ -117,9 +118,12 @@ export class MediaCall {
       }
     });
     const audio = this.local.getAudioTracks()[0];
+    // Sound before picture: where the line is short, the browser gives the sound its
+    // share first and marks its packets for the networks that honour it (DSCP).
     peer.addTransceiver(audio ?? "audio", {
       direction: audio ? "sendrecv" : "recvonly",
       streams: [this.local],
+      sendEncodings: [{ priority: "high", networkPriority: "high" }],
     });
     const direction = videoDirection(this.choice);
     if (direction) {
@@ -262,6 +266,39 @@ export class MediaCall {
     });
     const loss = received + lost > 0 ? lost / (received + lost) : 0;
     return qualityBars({ roundTrip, loss });
+  }
+
+  /**
+   * What the line carries for the picture now (line-adaptation.js pictureKbps()):
+   * {sendingVideo, availableOutgoingKbps, receivingVideo, receivedVideoKbps}; the received
+   * rate is over the time since the previous call.
+   */
+  async lineSample() {
+    const peer = this.peer;
+    if (!peer) {
+      return null;
+    }
+    let availableOutgoingKbps = null;
+    let videoBytes = 0;
+    (await peer.getStats()).forEach((entry) => {
+      if (entry.type === "candidate-pair" && entry.nominated && entry.state === "succeeded") {
+        if (entry.availableOutgoingBitrate !== undefined) {
+          availableOutgoingKbps = entry.availableOutgoingBitrate / 1000;
+        }
+      }
+      if (entry.type === "inbound-rtp" && entry.kind === "video") {
+        videoBytes += entry.bytesReceived ?? 0;
+      }
+    });
+    const now = performance.now();
+    const previous = this.lastSample?.peer === peer ? this.lastSample : null;
+    this.lastSample = { peer, at: now, videoBytes };
+    return {
+      sendingVideo: Boolean(this.choice.showMe && !this.cameraOff && this.local?.getVideoTracks().length),
+      availableOutgoingKbps,
+      receivingVideo: Boolean(this.choice.seeAdvisor),
+      receivedVideoKbps: previous ? ((videoBytes - previous.videoBytes) * 8) / (now - previous.at) : null,
+    };
   }
 
   closePeer() {

@@ -18,6 +18,7 @@ export class SessionView {
     this.microphone = null;
     this.log = null;
     this.chatShown = "";
+    this.soundOnlyForLine = false;
     byId("chat-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const input = byId("chat-input");
@@ -73,9 +74,10 @@ export class SessionView {
     byId("session-heading").textContent = name
       ? t("session.heading", { name })
       : t("session.heading_any");
+    const placeholder = this.soundOnlyForLine ? "session.audio_only_line" : "session.audio_only";
     byId("remote-placeholder").textContent = name
-      ? t("session.audio_only", { name })
-      : t("session.audio_only_any");
+      ? t(placeholder, { name })
+      : t(`${placeholder}_any`);
     byId("remote-video").setAttribute("aria-label", t("session.remote"));
     byId("self-video").setAttribute("aria-label", t("session.self"));
     setLiveText(byId("call-state"), t(`session.state.${this.state}`));
@@ -115,6 +117,12 @@ export class SessionView {
     const text = key ? t(key) : "";
     // Only a change is written, so the live region speaks once, not ten times a second.
     setLiveText(byId("mic-notice"), text);
+  }
+
+  /** Sound only because the line is too weak for picture (line-watch.js), not by choice. */
+  setSoundOnlyForLine(soundOnly) {
+    this.soundOnlyForLine = soundOnly;
+    this.render();
   }
 
   setState(state) {

@@ -7,6 +7,7 @@ import { Connection, forgetVisitToken, recallVisitToken, rememberVisitToken } fr
 import { DeviceResume } from "./device-resume.js";
 import { announce, byId } from "./dom.js";
 import { nextStep, Step } from "./flow.js";
+import { LineWatch } from "./line-watch.js";
 import { LocalMedia } from "./local-media.js";
 import { PROTOCOL_VERSION } from "./protocol.js";
 import { MediaCall } from "./rtc.js";
@@ -77,6 +78,13 @@ class Visit {
         this.goTo(Step.CHOICE);
       },
       onHangUp: () => this.connection.send({ type: "end" }),
+    });
+    this.lineWatch = new LineWatch({
+      call: () => this.call,
+      iceServers: () => this.iceServers,
+      send: (message) => this.connection.send(message),
+      choose: (choice) => this.connection.send({ type: "choose_connection", ...choice }),
+      onSoundOnly: (soundOnly) => this.session.setSoundOnlyForLine(soundOnly),
     });
     this.end = new EndView({ rate: (stars) => this.connection.send({ type: "rate", stars }) });
     byId("gone-restart").addEventListener("click", () => {
@@ -253,6 +261,7 @@ class Visit {
         // unless the call carried on by itself while only the WebSocket was away.
         if (message.type === "session_started" || !this.call?.flowing) {
           this.startCall(visit, message.type === "session_started" || !this.call);
+          this.lineWatch.callStarted(visit);
         } else {
           this.session.setState("connected");
         }
@@ -268,7 +277,7 @@ class Visit {
   startCall(visit, fresh) {
     const choice = { seeAdvisor: visit.see_advisor, showMe: visit.show_me };
     if (fresh || !this.call) {
-      this.stopCall();
+      this.stopCall({ restarting: true });
       this.call = new MediaCall({
         iceServers: this.iceServers,
         iceTransportPolicy: this.iceTransportPolicy,
@@ -327,7 +336,11 @@ class Visit {
     this.recoveryTimer = window.setTimeout(tick, 0);
   }
 
-  stopCall() {
+  /** End the call; `restarting`: a new one follows at once (its line state carries on). */
+  stopCall({ restarting = false } = {}) {
+    if (!restarting) {
+      this.lineWatch.stop();
+    }
     window.clearTimeout(this.recoveryTimer);
     this.recoveryTimer = null;
     this.devices.clear();

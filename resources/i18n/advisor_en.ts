@@ -27,12 +27,12 @@
 <context>
     <name>AudioInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="256"/>
+        <location filename="../../advisor_app/media/capture.py" line="257"/>
         <source>Das Mikrofon lässt sich nicht öffnen.</source>
         <translation>The microphone cannot be opened.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="259"/>
+        <location filename="../../advisor_app/media/capture.py" line="260"/>
         <source>Das gewählte Mikrofon ist nicht angeschlossen.</source>
         <translation>The chosen microphone is not connected.</translation>
     </message>
@@ -329,7 +329,7 @@
     </message>
     <message>
         <location filename="../../advisor_app/ui/session_view.py" line="128"/>
-        <location filename="../../advisor_app/ui/session_view.py" line="290"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="296"/>
         <source>Noch kein Gespräch</source>
         <translation>No session yet</translation>
     </message>
@@ -344,99 +344,114 @@
         <translation>Connection status</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="159"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="147"/>
+        <source>Verbindung des Kunden</source>
+        <translation>Customer&apos;s connection</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="164"/>
         <source>Chat-Verlauf</source>
         <translation>Chat history</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="161"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="166"/>
         <source>Nachricht an den Kunden …</source>
         <translation>Message to the customer …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="163"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="168"/>
         <source>Nachricht an den Kunden</source>
         <translation>Message to the customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="164"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="169"/>
         <source>Senden</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="168"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="173"/>
         <source>&amp;Stumm</source>
         <translation>&amp;Mute</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="178"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="183"/>
         <source>Ka&amp;mera aus</source>
         <translation>Camera o&amp;ff</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="181"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="186"/>
         <source>Gespräch &amp;beenden</source>
         <translation>&amp;End session</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="187"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="192"/>
         <source>Kunde</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="188"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="193"/>
         <source>Rückrufnummer</source>
         <translation>Call-back number</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="189"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="194"/>
         <source>Einwilligung</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="190"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="195"/>
         <source>Freigabe</source>
         <translation>Allowed</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="222"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="228"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="228"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="234"/>
         <source>Textgespräch – es werden weder Bild noch Ton übertragen.</source>
         <translation>Text session – no picture and no sound.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="286"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="292"/>
         <source>Der Kunde überträgt kein Bild.</source>
         <translation>The customer sends no picture.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="288"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="294"/>
         <source>Der Kunde wählt die Verbindung …</source>
         <translation>The customer is choosing the connection …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="306"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="315"/>
         <source>Das Gespräch ist beendet.</source>
         <translation>The session has ended.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="330"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="339"/>
         <source>Bild und Ton werden verbunden …</source>
         <translation>Connecting picture and sound …</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="332"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="341"/>
         <source>Verbindung wird wiederhergestellt … Bild und Ton des Kunden kommen gerade nicht an; der Chat funktioniert weiter.</source>
         <translation>Restoring the connection … The customer&apos;s picture and sound are not arriving right now; the chat keeps working.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/ui/session_view.py" line="335"/>
+        <location filename="../../advisor_app/ui/session_view.py" line="344"/>
         <source>Das Bild des Kunden steht: Es kommen keine neuen Bilder an, der Ton schon.</source>
         <translation>The customer&apos;s picture is frozen: no new pictures arrive, the sound does.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="362"/>
+        <source>Nur Ton: Die Verbindung des Kunden ist zu schwach für Bild. Seine Seite schaltet das Bild von selbst wieder ein, sobald die Verbindung es trägt.</source>
+        <translation>Sound only: the customer&apos;s connection is too weak for picture. Their page turns the picture back on by itself once the connection carries it.</translation>
+    </message>
+    <message>
+        <location filename="../../advisor_app/ui/session_view.py" line="366"/>
+        <source>Die Verbindung des Kunden ist zu schwach für Bild: Ihm wird „Nur Ton übertragen“ angeboten.</source>
+        <translation>The customer&apos;s connection is too weak for picture: they are offered “Sound only”.</translation>
     </message>
 </context>
 <context>
@@ -747,12 +762,12 @@
 <context>
     <name>VideoInput</name>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="140"/>
+        <location filename="../../advisor_app/media/capture.py" line="141"/>
         <source>Die gewählte Kamera ist nicht angeschlossen.</source>
         <translation>The chosen camera is not connected.</translation>
     </message>
     <message>
-        <location filename="../../advisor_app/media/capture.py" line="162"/>
+        <location filename="../../advisor_app/media/capture.py" line="163"/>
         <source>Die Kamera meldet einen Fehler: {text}</source>
         <translation>The camera reports an error: {text}</translation>
     </message>

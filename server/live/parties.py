@@ -380,6 +380,12 @@ class CustomerParty(BaseParty):
                 self.send(m.Rated(stars=message.stars))
             case m.LineCheck():
                 self._line_check()
+            case m.LineState():
+                visit = await self._visit(session)
+                if visit.state != VisitState.ACTIVE or visit.mode != ConnectionMode.VIDEO:
+                    raise WrongStep("picture and sound were not chosen for this conversation")
+                await self.hub.to_visit(visit.id, m.CustomerLine(visit_id=visit.id,
+                                                                 weak=message.weak))
 
     async def _hello(self, session: AsyncSession, hello: m.CustomerHello) -> None:
         _check_protocol(hello.protocol)

@@ -108,6 +108,7 @@ CUSTOMER_MESSAGES: dict[str, tuple[str, ...]] = {
     "end":               (FIRST,    "ended",            "ended",            NO_VISIT, NO_VISIT, NO_VISIT, NO_VISIT),  # noqa: E501
     "rate":              (FIRST,    NOT_NOW,            NOT_NOW,            NO_VISIT, NO_VISIT, NO_VISIT, NO_VISIT),  # noqa: E501
     "line_check":        (FIRST,    "line_check_servers", "line_check_servers", NO_VISIT, NO_VISIT, NO_VISIT, NO_VISIT),  # noqa: E501
+    "line_state":        (FIRST,    "error:wrong_step", "error:wrong_step", NO_VISIT, NO_VISIT, NO_VISIT, NO_VISIT),  # noqa: E501
     "ping":              (FIRST,    "pong",             "pong",             NO_VISIT, NO_VISIT, NO_VISIT, NO_VISIT),  # noqa: E501
 }
 
@@ -347,6 +348,7 @@ def _customer_message(kind: str, consent: dict[str, str]) -> dict[str, Any]:
         "end": {"type": "end"},
         "rate": {"type": "rate", "stars": 5},
         "line_check": {"type": "line_check"},
+        "line_state": {"type": "line_state", "weak": True},
         "ping": {"type": "ping"},
     }[kind]
 

@@ -16,8 +16,8 @@ from advisor_app.ui.booking import BookingDialog
 from advisor_app.ui.session_view import SessionView
 from advisor_app.ui.texts import throttle_minutes, waited
 from advisor_app.ui.video import VideoWidget, fit_size
-from live_protocol.states import Party
-from live_protocol.views import ChatLine
+from live_protocol.states import ConnectionMode, Party, VisitState
+from live_protocol.views import ChatLine, VisitView
 
 
 def test_fit_keeps_the_aspect_ratio() -> None:
@@ -137,3 +137,37 @@ def test_the_session_says_when_the_customers_media_is_away_or_frozen(
     assert view.media_state.text() == "Bild und Ton werden verbunden …"
     view.show_media_flow(None)
     assert not view.media_state.isVisible()
+
+
+def session(*, show_me: bool, see_advisor: bool) -> VisitView:
+    return VisitView(
+        id=7, state=VisitState.ACTIVE, customer_name="Erika Mustermann",
+        customer_phone="030 1234567", language="de", appointment_id=None,
+        appointment_start=None, topic_id=1, advisor_id=1, advisor_name="Anna Berger",
+        mode=ConnectionMode.VIDEO, see_advisor=see_advisor, show_me=show_me,
+        waiting_since="2026-11-26T10:00:00+00:00", consent_at="2026-11-26T10:00:00+00:00",
+        disconnected=False)
+
+
+def test_the_session_says_when_the_customers_line_is_too_weak_for_picture(
+        qtbot: QtBot) -> None:
+    view = SessionView()
+    qtbot.addWidget(view)
+    view.show()
+    view.show_visit(session(show_me=True, see_advisor=True))
+    qtbot.waitExposed(view)
+    assert not view.line_notice.isVisible()
+    view.show_customer_line(True)
+    assert view.line_notice.isVisible()
+    assert view.line_notice.textFormat() == Qt.TextFormat.PlainText
+    assert "„Nur Ton übertragen“ angeboten" in view.line_notice.text()
+    # The customer took the offer: the session carries on with sound only.
+    view.show_visit(session(show_me=False, see_advisor=False))
+    assert view.line_notice.text().startswith("Nur Ton: Die Verbindung des Kunden")
+    # The line carries picture again: the customer's own choice is back.
+    view.show_customer_line(False)
+    view.show_visit(session(show_me=True, see_advisor=True))
+    assert not view.line_notice.isVisible()
+    view.show_customer_line(True)
+    view.session_ended()
+    assert not view.line_notice.isVisible()

@@ -173,8 +173,18 @@ async def test_video_signalling_is_relayed_between_exactly_these_two(
                         candidate={"candidate": candidate, "sdpMid": "0", "sdpMLineIndex": 0})
     assert (await anna.expect("signal"))["candidate"]["sdpMid"] == "0"
 
+    # The customer's page finds the line too weak for picture: only their advisor hears it.
+    await customer.send(type="line_state", weak=True)
+    line = await anna.expect("customer_line")
+    assert (line["visit_id"], line["weak"]) == (visit_id, True)
+    await customer.send(type="line_state", weak="sehr")
+    assert (await customer.expect("error"))["code"] == "invalid_message"
+    await customer.send(type="line_state", weak=False)
+    assert (await anna.expect("customer_line"))["weak"] is False
+
     # Ben is not part of it: he hears nothing and may do nothing.
     await ben.nothing_of("signal", within=0.5)
+    await ben.nothing_of("customer_line", within=0.1)
     for attempt in (
         {"type": "signal", "visit_id": visit_id, "description": {"type": "answer", "sdp": "x"}},
         {"type": "chat", "visit_id": visit_id, "text": "hallo", "client_id": "b1"},
