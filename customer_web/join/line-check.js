@@ -254,11 +254,9 @@ function lineFigures(arrivals, { loadStart, end }) {
   }
   // Probes sent after the last one that arrived may still have been queued: not counted.
   const sent = Math.max(...probes.map((probe) => probe.sequence)) + 1;
-  const lostBothWays = (sent - new Set(probes.map((probe) => probe.sequence)).size) / sent;
-  // Every probe crossed the customer's line twice (up to the relay and down again); each
-  // direction of a call's media crosses it once, so the loss a call sees is the one-way
-  // loss p with (1 - p)² = 1 - lostBothWays.
-  const lossPercent = 100 * (1 - Math.sqrt(1 - lostBothWays));
+  // The loop's loss (up to the relay and down again), as Vonage's test measures it and
+  // its thresholds (flow.js) assume.
+  const lossPercent = (100 * (sent - new Set(probes.map((probe) => probe.sequence)).size)) / sent;
   // Throughput: what arrived in the load phase once the line had filled.
   const from = loadStart + 500;
   const loaded = arrivals.filter((arrival) => arrival.at >= from && arrival.at < end);

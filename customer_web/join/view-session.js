@@ -80,7 +80,9 @@ export class SessionView {
       : t(`${placeholder}_any`);
     byId("remote-video").setAttribute("aria-label", t("session.remote"));
     byId("self-video").setAttribute("aria-label", t("session.self"));
-    setLiveText(byId("call-state"), t(`session.state.${this.state}`));
+    const soundOnly = visit.mode === "video" && !visit.see_advisor && !visit.show_me;
+    const state = this.state === "connected" && soundOnly ? "connected_sound" : this.state;
+    setLiveText(byId("call-state"), t(`session.state.${state}`));
     byId("call-state").dataset.state = this.state;
     const quality = byId("quality");
     quality.hidden = visit.mode !== "video";

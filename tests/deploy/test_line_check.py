@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.deploy.conftest import NetworkSite
-from tests.fixtures.netsim import GOOD, MOBILE, POOR, UDP_BLOCKED, Profile
+from tests.fixtures.netsim import GOOD, MOBILE, POOR, STRICT_FIREWALL, UDP_BLOCKED, Profile
 from tests.web.flow import RECORDER, Advisor, check, choose, pass_system_check, sign_in
 
 pytestmark = pytest.mark.browser
@@ -58,14 +58,11 @@ def run_line_check(page: Page, site: NetworkSite) -> tuple[dict[str, Any], float
 
 @pytest.mark.parametrize(("profile", "expected"), [
     (GOOD, {"video"}),
-    # About 1 Mbit/s with 1 % loss each way: runs measured 636-665 kbit/s at 0.9-1.4 % one
-    # way (video); on a busy machine the full queue's drops have pushed the probes' loss to
-    # 5 % one way (sound only), so either is right for this line.
+    # About 1 Mbit/s with 1 % loss each way, about 2 % round the loop: runs measured
+    # 636-665 kbit/s at 1.8-2.8 % (video); a busy machine's full queue can push the loop's
+    # loss past video's 3 % (sound only), so either is right for this line.
     (MOBILE, {"video", "audio"}),
-    # About 400 kbit/s with 5 % loss each way in bursts: runs measured 210-243 kbit/s at
-    # 1.4-2.0 % one way (sound only), and 12.5 % (text).
-    (POOR, {"audio", "text"}),
-], ids=[GOOD.name, MOBILE.name, POOR.name])
+], ids=[GOOD.name, MOBILE.name])
 def test_the_line_test_recommends_what_the_profile_carries(
     network_turn_site: NetworkSite, impaired_page: Page, profile: Profile, expected: set[str],
 ) -> None:
@@ -87,16 +84,23 @@ def test_the_line_test_recommends_what_the_profile_carries(
     expect(page.get_by_role("button", name="Weiter", exact=True)).to_be_enabled()
 
 
-def test_with_udp_blocked_the_line_is_measured_through_tcp_and_tls(
-    network_turn_site: NetworkSite, impaired_page: Page,
+@pytest.mark.parametrize(("profile", "relays", "shown"), [
+    (UDP_BLOCKED, ["tcp", "tls"], "TCP, TLS"),
+    # Only TCP to ports 80 and 443: TURN over TLS on 443 is the one way through.
+    (STRICT_FIREWALL, ["tls"], "TLS"),
+], ids=[UDP_BLOCKED.name, STRICT_FIREWALL.name])
+def test_through_a_firewall_the_line_is_measured_through_what_passes(
+    network_turn_site: NetworkSite, impaired_page: Page, profile: Profile, relays: list[str],
+    shown: str,
 ) -> None:
     page, network = impaired_page, network_turn_site.network
-    network.apply(UDP_BLOCKED)
+    network.apply(profile)
     figures, _ = run_line_check(page, network_turn_site)
-    assert figures["relays"] == ["tcp", "tls"], figures
+    assert figures["relays"] == relays, figures
+    assert figures["recommendation"] == "video", figures
     expect(check(page, "media")).to_have_attribute("data-state", "ok")
-    expect(check(page, "media")).to_contain_text("TCP, TLS")
-    # Measured, not assumed: the figures came through the TCP relay.
+    expect(check(page, "media")).to_contain_text(shown)
+    # Measured, not assumed: the figures came through the relay that passes.
     assert figures["throughputKbps"] > 0 and figures["rttMs"] is not None, figures
 
 
@@ -106,6 +110,10 @@ def test_after_a_weak_line_test_the_connection_choice_follows_it(
     page, network = impaired_page, network_turn_site.network
     network.apply(POOR)
     figures, _ = run_line_check(page, network_turn_site)
+    # About 400 kbit/s with 5 % loss each way in bursts, about 10 % round the loop: runs
+    # measured 210-257 kbit/s at 4.0-23.4 %, either side of sound's 5 % (sound only, text).
+    assert figures["recommendation"] in {"audio", "text"}, figures
+    expect(check(page, "quality")).to_contain_text("Gemessen:")
     network.clear()  # the rest of the way need not crawl
     pass_system_check(page)
     sign_in(page)

@@ -5,14 +5,16 @@ the picture back. The whole step on a real narrow line: tests/deploy/test_sound_
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
-
-from tests.web.test_join_page import join_path_from_log
+from playwright.sync_api import Page, Route
 
 pytestmark = pytest.mark.browser
+
+WEB = Path(__file__).resolve().parents[2] / "customer_web"
+ORIGIN = "http://rules.test"
 
 # Runs `steps` ([method, time in ms, argument]) on one LineAdaptation; the actions of each.
 RUN = """
@@ -36,8 +38,19 @@ GOOD_LINE = {"throughputKbps": 440, "lossPercent": 0.0, "rttMs": 20}
 
 
 @pytest.fixture
-def rules(live_server: Any, page: Page) -> Page:
-    page.goto(f"{live_server.url}{join_path_from_log(live_server)}")
+def rules(page: Page) -> Page:
+    """A page that loads the join page's modules as they are in the repository (the rules
+    need no server, so none is started)."""
+    def serve(route: Route) -> None:
+        path = route.request.url.removeprefix(ORIGIN)
+        if path.startswith("/static/"):
+            route.fulfill(path=str(WEB / path.removeprefix("/static/")),
+                          content_type="text/javascript")
+        else:
+            route.fulfill(body="<!doctype html><title>rules</title>", content_type="text/html")
+
+    page.route(f"{ORIGIN}/**", serve)
+    page.goto(f"{ORIGIN}/")
     return page
 
 

@@ -78,7 +78,7 @@ def into_a_call(page: Page, live_server: Any, advisor: Advisor) -> None:
     sign_in(page)
     advisor.accept_next()
     choose(page, video=True, see_advisor=False, show_me=False)
-    expect(page.locator("#call-state")).to_have_text("Bild und Ton verbunden", timeout=20000)
+    expect(page.locator("#call-state")).to_have_text("Ton verbunden", timeout=20000)
 
 
 def advisor_hears(advisor: Advisor) -> float:
