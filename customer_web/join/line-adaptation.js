@@ -62,12 +62,7 @@ export const LineMode = Object.freeze({
 export class LineAdaptation {
   constructor(limits = ADAPTATION) {
     this.limits = limits;
-    this.mode = LineMode.PICTURE;
-    this.weakSince = null;
-    this.callSince = null;
-    this.quietUntil = 0;
-    this.probes = 0;
-    this.reportedWeak = false; // the console was told the line is weak, not yet that it is not
+    this.reset();
   }
 
   /** A new peer connection began (every call start or change): let it settle first. */
@@ -159,11 +154,11 @@ export class LineAdaptation {
 
   /** The call ended or became text only: start over. */
   reset() {
-    this.reportedWeak = false;
     this.mode = LineMode.PICTURE;
     this.weakSince = null;
     this.callSince = null;
     this.quietUntil = 0;
     this.probes = 0;
+    this.reportedWeak = false; // the console was told the line is weak, not yet that it is not
   }
 }
