@@ -113,20 +113,22 @@ export class CheckView {
       return;
     }
     this.stream = stream;
+    // The preview and the meter hold their place from the start, so that nothing the
+    // customer may tap meanwhile moves; they go only if there is nothing to show.
     const camera = stream?.getVideoTracks()[0];
+    const preview = byId("camera-preview");
+    preview.hidden = !camera;
     if (camera) {
-      const preview = byId("camera-preview");
       preview.srcObject = new MediaStream([camera]);
-      preview.hidden = false;
       this.set("camera", "ok", "check.ok.camera");
     } else {
       const problem = problems.video ?? "unavailable";
       this.set("camera", "fail", `check.fail.camera.${problem}`, { kind: "video", problem });
     }
     const microphone = stream?.getAudioTracks()[0];
+    byId("microphone-meter-row").hidden = !microphone;
     if (microphone) {
       const meter = byId("microphone-meter");
-      byId("microphone-meter-row").hidden = false;
       this.stopLevel = watchLevel(new MediaStream([microphone]), (level) => {
         meter.value = level;
       });
