@@ -101,6 +101,8 @@ export class LineWatch {
           this.choose({ mode: "video", see_advisor: false, show_me: false });
           break;
         case "picture_back":
+          window.clearTimeout(this.probeTimer); // a probe loads the line: none now
+          this.probeTimer = null;
           this.choose({ mode: "video", ...this.choice });
           if (!action.manual) {
             announce(t("session.line.back"));

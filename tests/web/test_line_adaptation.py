@@ -5,6 +5,7 @@ the picture back. The whole step on a real narrow line: tests/deploy/test_sound_
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +154,45 @@ def test_what_the_line_carries_and_what_a_probe_must_show(rules: Page) -> None:
     kbps, carries = rules.evaluate(FUNCTIONS, [samples, probes])
     assert kbps == [120, 90, 400, None]
     assert carries == [True, False, False, False]
+
+
+# The session's notice as the join page has it, with the page's live region.
+NOTICE = re.search(r'<div id="line-offer".*?\n      </div>\n', (WEB / "join" / "index.html")
+                   .read_text(), re.S)
+WATCH = """
+async ([pictureBack]) => {
+  const { LineWatch } = await import("/static/join/line-watch.js");
+  const { ADAPTATION } = await import("/static/join/line-adaptation.js");
+  const chosen = [];
+  const watch = new LineWatch({
+    call: () => null, iceServers: () => [], send: () => {}, onSoundOnly: () => {},
+    choose: (choice) => chosen.push(choice),
+    limits: { ...ADAPTATION, settleMs: 0, weakForMs: 0, firstProbeMs: 300 },
+  });
+  let probes = 0;
+  watch.probe = () => { probes += 1; };
+  watch.callStarted({ see_advisor: true, show_me: true });
+  watch.apply(watch.rule.sample(performance.now(), 100));
+  document.getElementById("line-sound-only").click();
+  if (pictureBack) document.getElementById("line-picture-back").click();
+  await new Promise((resolve) => setTimeout(resolve, 900));
+  watch.stop();
+  return { chosen, probes };
+}
+"""
+
+
+@pytest.mark.parametrize("picture_back", [False, True], ids=["sound-only", "picture-back"])
+def test_bringing_the_picture_back_by_hand_cancels_the_next_probe(
+    rules: Page, picture_back: bool
+) -> None:
+    """A probe loads the line for seconds: none once the customer has the picture back."""
+    assert NOTICE is not None
+    rules.set_content(f'<p id="announcer"></p>{NOTICE.group(0)}')
+    result = rules.evaluate(WATCH, [picture_back])
+    sound_only = {"mode": "video", "see_advisor": False, "show_me": False}
+    if picture_back:
+        assert result == {"chosen": [sound_only, {"mode": "video", "see_advisor": True,
+                                                  "show_me": True}], "probes": 0}
+    else:
+        assert result == {"chosen": [sound_only], "probes": 1}
