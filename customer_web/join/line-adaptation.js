@@ -8,7 +8,8 @@
 // in the call says what the line could carry (sound alone never fills it), so the page
 // measures it now and then through our TURN server, as the system check does, starting
 // after FIRST_PROBE_MS and doubling the pause after every probe that found the line still
-// weak; a probe that carries PICTURE_KBPS brings the customer's earlier choice back.
+// weak (one that could not measure at all is repeated after the first pause); a probe
+// that carries PICTURE_KBPS brings the customer's earlier choice back.
 //
 // Pure: the visit turns the returned actions into messages and views (visit.js).
 
@@ -133,6 +134,11 @@ export class LineAdaptation {
     }
     if (probeCarriesPicture(figures, this.limits)) {
       return this.pictureBack(false);
+    }
+    if (!figures) {
+      // Nothing measured (no relayed loopback opened) says nothing about the line: try
+      // again after the first pause rather than waiting ever longer.
+      return [{ type: "probe_at", at: now + this.limits.firstProbeMs }];
     }
     this.probes += 1;
     const pause = Math.min(this.limits.firstProbeMs * 2 ** this.probes, this.limits.maxProbeMs);

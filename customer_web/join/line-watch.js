@@ -78,13 +78,20 @@ export class LineWatch {
 
   async probe() {
     this.probeTimer = null;
+    const box = byId("line-offer");
     const server = turnServer(this.iceServers());
     if (!server) {
+      box.dataset.lastProbe = "no TURN server";
       return; // nothing to measure against: the customer brings the picture back
     }
     const figures = await measureLine([server], { loadKbps: PROBE_KBPS, loopbacks: PROBE_LOOPBACKS }).catch(
       () => null,
     );
+    // For whoever helps the customer (and the tests): what the last probe found.
+    box.dataset.probes = String(Number(box.dataset.probes ?? 0) + 1);
+    box.dataset.lastProbe = figures
+      ? `${Math.round(figures.throughputKbps)} kbit/s, ${figures.lossPercent.toFixed(1)} % loss`
+      : "no relayed connection";
     this.apply(this.rule.probed(performance.now(), figures));
   }
 

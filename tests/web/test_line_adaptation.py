@@ -117,7 +117,8 @@ def test_on_sound_only_the_line_is_probed_ever_less_often_until_it_carries_pictu
                                                                  strict=True)]
     assert pauses == [30_000, 60_000, 120_000, 120_000]
     assert actions[12] == []  # on sound only the call's figures say nothing
-    assert actions[13] == [{"type": "probe_at", "at": 220_000}]  # could not measure
+    # A probe that could not measure says nothing about the line: the next one soon.
+    assert actions[13] == [{"type": "probe_at", "at": 115_000}]
     assert actions[14] == [{"type": "picture_back", "manual": False},
                            {"type": "report", "weak": False}]
     assert actions[15] == []
