@@ -27,8 +27,9 @@ WEB = BENCH / "web"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from server.core.config import Settings
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.fixtures.server import ServerProcess, server_env as launcher_env
+from tests.fixtures.server import CHEAP_HASHING, ServerProcess, server_env as launcher_env
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_CLOCK = "() => performance.timeOrigin + performance.now()"
@@ -186,10 +187,16 @@ class CpuWindow:
 # The server -------------------------------------------------------------------------------
 
 
+# Passwords hashed at the server's own cost (its defaults), not the tests' cheap one.
+REAL_HASHING = {f"VB_{name.upper()}": str(Settings.model_fields[name].default)
+                for name in CHEAP_HASHING}
+
+
 def server_env(**extra: str) -> dict[str, str]:
     """The environment of every process a benchmark starts: without the caller's VB_*
-    settings (a bench run is reproducible), logging JSON lines."""
-    return launcher_env(VB_LOG_JSON="true", **extra)
+    settings (a bench run is reproducible), logging JSON lines, passwords hashed at the
+    server's own cost (not the tests' cheap one)."""
+    return launcher_env(VB_LOG_JSON="true", **REAL_HASHING, **extra)
 
 
 class DemoServer(ServerProcess):
@@ -201,7 +208,8 @@ class DemoServer(ServerProcess):
     """
 
     def __init__(self, data_dir: Path, **env: str) -> None:
-        super().__init__(None, data_dir, {"VB_LOG_JSON": "true", **env}, command="demo")
+        super().__init__(None, data_dir, {"VB_LOG_JSON": "true", **REAL_HASHING, **env},
+                         command="demo")
         self.passwords: dict[str, str] = {}
 
     def _settings(self) -> Any:

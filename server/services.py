@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.throttle import ThrottlePolicy
+from server.core import security
 from server.core.config import Settings
 from server.db.session import Database
 from server.live.bus import Bus, bus_from_url
@@ -45,4 +46,7 @@ class Services:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
+        security.configure_password_hashing(time_cost=settings.password_hash_time_cost,
+                                            memory_kib=settings.password_hash_memory_kib)
+        security.warn_if_weak_password_hashing()
         return cls(settings=settings, db=Database(settings.resolved_database_url))

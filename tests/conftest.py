@@ -19,17 +19,25 @@ from typing import Any
 import httpx
 import pytest
 
+from server.core import security
 from server.core.config import Settings, load_settings
 from server.db import migrate
 from server.db.session import Database
 from tests.fixtures.postgres import running_postgres
-from tests.fixtures.server import GENEROUS_LIMITS, ServerProcess
+from tests.fixtures.server import CHEAP_HASHING, GENEROUS_LIMITS, ServerProcess
 from tests.fixtures.waiting import eventually_blocking
 
 pytest_plugins = ["tests.fixtures.live", "tests.fixtures.pulseaudio"]
 
 
 _exit_status = 0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """This process hashes passwords (seeding advisors) as the servers under test do."""
+    security.configure_password_hashing(
+        time_cost=CHEAP_HASHING["password_hash_time_cost"],
+        memory_kib=CHEAP_HASHING["password_hash_memory_kib"])
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -124,7 +132,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 def db_settings(database_url: str, tmp_path: Path) -> Settings:
     return load_settings(data_dir=tmp_path / "var", public_url="https://beratung.example.de",
-                         database_url=database_url, **GENEROUS_LIMITS)
+                         database_url=database_url, **GENEROUS_LIMITS, **CHEAP_HASHING)
 
 
 # The API in-process ---------------------------------------------------------------

@@ -126,6 +126,12 @@ class Settings(BaseSettings):
     limit_line_checks_per_hour: int = Field(
         10, ge=1, le=10_000, description="TURN credentials for the system check's line test")
 
+    # argon2id's cost per password (server/core/security.py); the default is the library's
+    # recommendation, below OWASP's minimum the server warns at start-up.
+    password_hash_time_cost: int = Field(3, ge=1, le=20, description="argon2id passes")
+    password_hash_memory_kib: int = Field(65536, ge=8, le=4_194_304,
+                                          description="argon2id memory per hash, KiB")
+
     log_json: bool = False
     metrics_token: str | None = Field(
         None, min_length=16,
