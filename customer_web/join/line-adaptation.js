@@ -145,6 +145,15 @@ export class LineAdaptation {
     return [{ type: "probe_at", at: now + pause }];
   }
 
+  /** The page was reloaded while on sound only (line-watch.js remembers it): carry on
+   * where it was, probing from the start again; the console already knows. */
+  resumeSoundOnly(now) {
+    this.mode = LineMode.SOUND_ONLY;
+    this.probes = 0;
+    this.reportedWeak = true;
+    return [{ type: "probe_at", at: now + this.limits.firstProbeMs }];
+  }
+
   /** „Bild wieder einschalten“: the customer wants the picture back now. */
   pictureWanted() {
     return this.mode === LineMode.SOUND_ONLY ? this.pictureBack(true) : [];

@@ -11,6 +11,31 @@ import { measureLine } from "./line-check.js";
 const SAMPLE_EVERY_MS = 1000;
 const PROBE_LOOPBACKS = 2; // with the call's own, well inside coturn's twelve allocations
 
+// The customer's own choice while on sound only, kept for this tab so that a reload
+// does not lose the way back to the picture.
+const MEMORY_PREFIX = "videoberatung.sound-only.";
+
+function remembered(key) {
+  try {
+    const saved = JSON.parse(window.sessionStorage.getItem(MEMORY_PREFIX + key) ?? "null");
+    return typeof saved?.see_advisor === "boolean" && typeof saved?.show_me === "boolean" ? saved : null;
+  } catch {
+    return null; // blocked storage or a damaged entry: nothing to carry on
+  }
+}
+
+function remember(key, choice) {
+  try {
+    if (choice) {
+      window.sessionStorage.setItem(MEMORY_PREFIX + key, JSON.stringify(choice));
+    } else {
+      window.sessionStorage.removeItem(MEMORY_PREFIX + key);
+    }
+  } catch {
+    // Blocked storage: a reload then forgets why the call is on sound only.
+  }
+}
+
 /** The first TURN URL of the session's ICE servers, as a one-URL ICE server; or null. */
 function turnServer(iceServers) {
   for (const server of iceServers ?? []) {
@@ -26,10 +51,12 @@ export class LineWatch {
   /**
    * `call()`: the running MediaCall or null; `iceServers()`: the session's (media_config);
    * `send(message)`: to the server; `choose(choice)`: send a changed connection choice;
-   * `onSoundOnly(bool)`: whether the call is on sound only because of the line.
+   * `onSoundOnly(bool)`: whether the call is on sound only because of the line;
+   * `memoryKey`: names this visit's sound-only state in the tab's storage.
    */
-  constructor({ call, iceServers, send, choose, onSoundOnly, limits = ADAPTATION }) {
+  constructor({ call, iceServers, send, choose, onSoundOnly, memoryKey, limits = ADAPTATION }) {
     this.call = call;
+    this.memoryKey = memoryKey;
     this.onSoundOnly = onSoundOnly;
     this.iceServers = iceServers;
     this.send = send;
@@ -47,8 +74,16 @@ export class LineWatch {
   /** A video session (re)started with `visit`'s choice, on a new peer connection. */
   callStarted(visit) {
     if (this.rule.mode !== LineMode.SOUND_ONLY) {
-      this.choice = { see_advisor: visit.see_advisor, show_me: visit.show_me };
-      this.apply(this.rule.callStarted(performance.now()));
+      const earlier = remembered(this.memoryKey);
+      if (earlier && !visit.see_advisor && !visit.show_me) {
+        // Reloaded on sound only: the way back leads to the choice before it.
+        this.choice = earlier;
+        this.apply(this.rule.resumeSoundOnly(performance.now()));
+      } else {
+        remember(this.memoryKey, null);
+        this.choice = { see_advisor: visit.see_advisor, show_me: visit.show_me };
+        this.apply(this.rule.callStarted(performance.now()));
+      }
     }
     this.render();
     if (this.sampleTimer === null) {
@@ -61,6 +96,7 @@ export class LineWatch {
     window.clearInterval(this.sampleTimer);
     window.clearTimeout(this.probeTimer);
     this.sampleTimer = this.probeTimer = null;
+    remember(this.memoryKey, null);
     this.rule.reset();
     this.render();
   }
@@ -105,11 +141,13 @@ export class LineWatch {
           announce(t("session.line.weak"));
           break;
         case "sound_only":
+          remember(this.memoryKey, this.choice);
           this.choose({ mode: "video", see_advisor: false, show_me: false });
           break;
         case "picture_back":
           window.clearTimeout(this.probeTimer); // a probe loads the line: none now
           this.probeTimer = null;
+          remember(this.memoryKey, null);
           this.choose({ mode: "video", ...this.choice });
           if (!action.manual) {
             announce(t("session.line.back"));

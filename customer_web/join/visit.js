@@ -85,6 +85,7 @@ class Visit {
       send: (message) => this.connection.send(message),
       choose: (choice) => this.connection.send({ type: "choose_connection", ...choice }),
       onSoundOnly: (soundOnly) => this.session.setSoundOnlyForLine(soundOnly),
+      memoryKey: this.joinToken,
     });
     this.end = new EndView({ rate: (stars) => this.connection.send({ type: "rate", stars }) });
     byId("gone-restart").addEventListener("click", () => {

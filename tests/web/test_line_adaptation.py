@@ -197,3 +197,48 @@ def test_bringing_the_picture_back_by_hand_cancels_the_next_probe(
                                                   "show_me": True}], "probes": 0}
     else:
         assert result == {"chosen": [sound_only], "probes": 1}
+
+
+# One page load's LineWatch: before the reload the call goes to sound only; after it the
+# sound-only call starts again (the server kept the choice with both boxes unticked).
+RELOADED = """
+async ([before, visit]) => {
+  const { LineWatch } = await import("/static/join/line-watch.js");
+  const { ADAPTATION } = await import("/static/join/line-adaptation.js");
+  window.chosen = [];
+  window.watch = new LineWatch({
+    call: () => null, iceServers: () => [], send: () => {}, onSoundOnly: () => {},
+    choose: (choice) => window.chosen.push(choice), memoryKey: "join-token",
+    limits: { ...ADAPTATION, settleMs: 0, weakForMs: 0 },
+  });
+  window.watch.probe = () => {};
+  window.watch.callStarted(visit);
+  if (before) {
+    window.watch.apply(window.watch.rule.sample(performance.now(), 100));
+    document.getElementById("line-sound-only").click();
+  }
+  return document.getElementById("line-offer").dataset.mode;
+}
+"""
+
+
+def test_a_reload_on_sound_only_keeps_the_way_back_to_the_picture(rules: Page) -> None:
+    assert NOTICE is not None
+    notice = f'<p id="announcer"></p>{NOTICE.group(0)}'
+    own_choice = {"see_advisor": True, "show_me": False}
+    sound_only = {"see_advisor": False, "show_me": False}
+    rules.set_content(notice)
+    assert rules.evaluate(RELOADED, [True, own_choice]) == "sound_only"
+
+    rules.reload()
+    rules.set_content(notice)
+    assert rules.evaluate(RELOADED, [False, sound_only]) == "sound_only"
+    picture_back = rules.get_by_role("button", name="Bild wieder einschalten")
+    assert picture_back.is_visible()
+    picture_back.click()
+    assert rules.evaluate("window.chosen") == [{"mode": "video", **own_choice}]
+
+    # Once the picture is back, a reload starts from the call as it is.
+    rules.reload()
+    rules.set_content(notice)
+    assert rules.evaluate(RELOADED, [False, sound_only]) == "picture"
