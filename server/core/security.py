@@ -66,6 +66,7 @@ def _dummy() -> str:
         _dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
     return _dummy_hash
 
+
 MIN_PASSWORD_LENGTH = 10
 
 
