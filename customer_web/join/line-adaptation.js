@@ -27,6 +27,10 @@ export const ADAPTATION = Object.freeze({
 
 // The probe's load: above pictureKbps with room to spare, and as little as tells it.
 export const PROBE_KBPS = 400;
+// The probe stops its load once its packets wait this much longer than on the idle line:
+// the line is full, and the call's sound (gone, for the page, after a second without
+// any) must not wait behind the probe.
+export const PROBE_QUEUE_LIMIT_MS = 200;
 
 /** What the line may carry for the picture, for a sample: kbit/s, or null for nothing to judge. */
 export function pictureKbps({ sendingVideo, availableOutgoingKbps, receivingVideo, receivedVideoKbps }) {
@@ -43,6 +47,7 @@ export function pictureKbps({ sendingVideo, availableOutgoingKbps, receivingVide
 export function probeCarriesPicture(figures, limits = ADAPTATION) {
   return Boolean(
     figures &&
+      !figures.queued &&
       figures.throughputKbps >= limits.pictureKbps &&
       figures.lossPercent < LINE_THRESHOLDS.videoAcceptable.lossPercent,
   );

@@ -178,8 +178,14 @@ function packet(sequence, bytes) {
  * A few seconds of packets through the relay and back: {throughputKbps, lossPercent,
  * rttMs}, or null if fewer than two relayed loopbacks could be made. `loadKbps` and `loopbacks`:
  * a lighter load for a line that already carries a call (line-adaptation.js).
+ * `stopWhenQueuedMs`: stop the load as soon as the probes wait this much longer than on
+ * the idle line, so a call on the same line is not starved (its sound counts as gone
+ * after a second): then {queued: true, queuedAfterMs, lossPercent, rttMs}.
  */
-export async function measureLine(servers, { loadKbps = LOAD_KBPS, loopbacks = LOOPBACKS } = {}) {
+export async function measureLine(
+  servers,
+  { loadKbps = LOAD_KBPS, loopbacks = LOOPBACKS, stopWhenQueuedMs = null } = {},
+) {
   // On a lossy line a handshake may miss the time allowed: measure with those that
   // opened, as long as one carries the probes and one the load.
   const links = (await Promise.all(Array.from({ length: loopbacks }, () => loopback(servers)))).filter(Boolean);
@@ -190,17 +196,31 @@ export async function measureLine(servers, { loadKbps = LOAD_KBPS, loopbacks = L
     return null;
   }
   const arrivals = []; // {link, sequence, delay, at, bytes}
+  let lastProbe = null; // the newest arrival on the probes' link
   const sent = links.map(() => 0); // packets handed to each link
   links.forEach(({ incoming }, link) => {
     incoming.addEventListener("message", (event) => {
       const view = new DataView(event.data);
       const at = performance.now();
-      arrivals.push({ link, sequence: view.getUint32(0), delay: at - view.getFloat64(4), at, bytes: event.data.byteLength });
+      const arrival = { link, sequence: view.getUint32(0), delay: at - view.getFloat64(4), at, bytes: event.data.byteLength };
+      arrivals.push(arrival);
+      if (link === 0) {
+        lastProbe = arrival;
+      }
     });
   });
   const start = performance.now();
   const loadStart = start + RTT_PHASE_MS;
-  const end = loadStart + LOAD_PHASE_MS;
+  let end = loadStart + LOAD_PHASE_MS;
+  let idleMs = null; // the idle line's round trip, once the load starts
+  let queuedAt = null;
+  // Whether the load has filled the line's queue: the newest probe waited too long, or
+  // none came for as long.
+  const queued = (now) => {
+    idleMs ??= median(probeDelays(arrivals)) ?? 0;
+    const limit = idleMs + stopWhenQueuedMs;
+    return (lastProbe?.delay ?? Infinity) > limit || now - (lastProbe?.at ?? start) > limit + PROBE_INTERVAL_MS;
+  };
   let loadBytes = 0;
   let nextProbe = start;
   const send = (link, bytes) => {
@@ -212,6 +232,10 @@ export async function measureLine(servers, { loadKbps = LOAD_KBPS, loopbacks = L
       const timer = window.setInterval(() => {
         const now = performance.now();
         const open = links.map((_, link) => link).filter((link) => links[link].outgoing.readyState === "open");
+        if (stopWhenQueuedMs !== null && now >= loadStart && queued(now)) {
+          queuedAt = now;
+          end = now;
+        }
         if (now >= end || !open.length) {
           window.clearInterval(timer);
           resolve();
@@ -240,13 +264,18 @@ export async function measureLine(servers, { loadKbps = LOAD_KBPS, loopbacks = L
         }
       }, TICK_MS);
     });
-    await new Promise((resolve) => window.setTimeout(resolve, SETTLE_MS + (median(probeDelays(arrivals)) ?? 0)));
+    if (queuedAt === null) {
+      await new Promise((resolve) => window.setTimeout(resolve, SETTLE_MS + (median(probeDelays(arrivals)) ?? 0)));
+    }
   } finally {
     for (const link of links) {
       link.close();
     }
   }
-  return lineFigures(arrivals, { loadStart, end });
+  const figures = lineFigures(arrivals, { loadStart, end });
+  return queuedAt === null
+    ? figures
+    : { ...figures, throughputKbps: null, queued: true, queuedAfterMs: Math.round(queuedAt - loadStart) };
 }
 
 /** Throughput, loss and round trip from what arrived. */
@@ -263,7 +292,7 @@ function lineFigures(arrivals, { loadStart, end }) {
   // Throughput: what arrived in the load phase once the line had filled.
   const from = loadStart + 500;
   const loaded = arrivals.filter((arrival) => arrival.at >= from && arrival.at < end);
-  const throughputKbps = (loaded.reduce((sum, arrival) => sum + arrival.bytes, 0) * 8) / (end - from);
+  const throughputKbps = end > from ? (loaded.reduce((sum, arrival) => sum + arrival.bytes, 0) * 8) / (end - from) : 0;
   const rttMs = median(probeDelays(arrivals.filter((arrival) => arrival.at - arrival.delay < loadStart)));
   return { throughputKbps, lossPercent, rttMs };
 }

@@ -5,7 +5,14 @@
 
 import { onLanguageChange, t } from "../common/i18n.js";
 import { announce, byId } from "./dom.js";
-import { ADAPTATION, LineAdaptation, LineMode, PROBE_KBPS, pictureKbps } from "./line-adaptation.js";
+import {
+  ADAPTATION,
+  LineAdaptation,
+  LineMode,
+  PROBE_KBPS,
+  PROBE_QUEUE_LIMIT_MS,
+  pictureKbps,
+} from "./line-adaptation.js";
 import { measureLine } from "./line-check.js";
 
 const SAMPLE_EVERY_MS = 1000;
@@ -120,14 +127,20 @@ export class LineWatch {
       box.dataset.lastProbe = "no TURN server";
       return; // nothing to measure against: the customer brings the picture back
     }
-    const figures = await measureLine([server], { loadKbps: PROBE_KBPS, loopbacks: PROBE_LOOPBACKS }).catch(
-      () => null,
-    );
+    const figures = await measureLine([server], {
+      loadKbps: PROBE_KBPS,
+      loopbacks: PROBE_LOOPBACKS,
+      stopWhenQueuedMs: PROBE_QUEUE_LIMIT_MS,
+    }).catch(() => null);
     // For whoever helps the customer (and the tests): what the last probe found.
     box.dataset.probes = String(Number(box.dataset.probes ?? 0) + 1);
-    box.dataset.lastProbe = figures
-      ? `${Math.round(figures.throughputKbps)} kbit/s, ${figures.lossPercent.toFixed(1)} % loss`
-      : "no relayed connection";
+    if (!figures) {
+      box.dataset.lastProbe = "no relayed connection";
+    } else if (figures.queued) {
+      box.dataset.lastProbe = `line full after ${figures.queuedAfterMs} ms of load`;
+    } else {
+      box.dataset.lastProbe = `${Math.round(figures.throughputKbps)} kbit/s, ${figures.lossPercent.toFixed(1)} % loss`;
+    }
     this.apply(this.rule.probed(performance.now(), figures));
   }
 

@@ -1,12 +1,14 @@
 """A video call whose line becomes too narrow for picture (tests/fixtures/netsim/, with our
 coturn beside the server): the customer's page offers „Nur Ton übertragen“ and the
 console is told at the same time; sound keeps arriving through the narrow line; once on
-sound only the page measures the line now and then through the TURN server, and when the
+sound only the page measures the line now and then through the TURN server, stopping
+each probe's load as soon as the line is full so that the call carries on; and when the
 line carries picture again the customer's earlier choice comes back by itself, on both
 sides. The rules behind it: tests/web/test_line_adaptation.py."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -25,9 +27,10 @@ from tests.web.test_join_flow import screenshot
 pytestmark = pytest.mark.browser
 
 OFFER_WITHIN_MS = 45_000  # the estimate falls, then weak for 5 s
-# The first probe 15 s after sound only, then a new call; on a slow machine the first
-# probe may still find the narrow line, and the next follows 30 s later.
-BACK_WITHIN_MS = 55_000
+# The first probe 15 s after sound only (its relayed loopbacks open through the narrow
+# line first); after it found the line full, the next 30 s later, then a new call.
+PROBE_WITHIN_MS = 30_000
+BACK_WITHIN_MS = 45_000
 
 # The customer's calls: its peer connections with sound (the line probes have none).
 CALLS = ("window.__peers.filter((peer) => peer.getTransceivers()"
@@ -102,7 +105,19 @@ def test_on_a_narrow_line_sound_only_is_offered_and_the_picture_comes_back(
     advisor.wait_until(lambda: advisor.engine.peer is not None
                        and advisor.engine.peer.received.audio_frames > 50,
                        "the console hears the customer on the sound-only call")
-    sound_arrives(advisor, 4.0)
+    # The first probe runs on the narrow line: it stops its load as soon as the line's
+    # queue fills, and the sound-only call carries on through it, on the same peers.
+    peer = advisor.engine.peer
+    frames, since = peer.received.audio_frames, time.monotonic()
+    notice = page.locator("#line-offer")
+    expect(notice).to_have_attribute("data-probes", "1", timeout=PROBE_WITHIN_MS)
+    sound_arrives(advisor, 2.0)
+    seconds = time.monotonic() - since
+    print("first probe:", notice.get_attribute("data-last-probe"))
+    assert advisor.engine.peer is peer, "the probe's load broke the sound-only call"
+    assert peer.received.audio_frames - frames > 25 * seconds, (frames, peer.received)
+    expect(notice).to_have_attribute("data-last-probe", re.compile(r"^line full after \d+ ms"))
+    expect(page.locator("#call-state")).to_have_text("Ton verbunden")
     assert customer_line_reports(advisor) == [True]
 
     network.clear()

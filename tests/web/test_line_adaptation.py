@@ -151,10 +151,12 @@ def test_what_the_line_carries_and_what_a_probe_must_show(rules: Page) -> None:
         {"throughputKbps": 299, "lossPercent": 0},
         {"throughputKbps": 450, "lossPercent": 3.0},
         None,
+        # The probe stopped its load because the line's queue filled.
+        {"throughputKbps": None, "lossPercent": 0, "queued": True, "queuedAfterMs": 300},
     ]
     kbps, carries = rules.evaluate(FUNCTIONS, [samples, probes])
     assert kbps == [120, 90, 400, None]
-    assert carries == [True, False, False, False]
+    assert carries == [True, False, False, False, False]
 
 
 # The session's notice as the join page has it, with the page's live region.
