@@ -25,9 +25,13 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## Lint, type-check and the whole test suite (real Chromium, PostgreSQL, SMTP server)
+## Lint, type-check and the whole test suite (real Chromium, PostgreSQL, SMTP server).
+## The server, security and protocol tests run on two workers (each its own servers on
+## their own ports); the browser, network and console tests one at a time.
+PARALLEL := tests/server tests/security tests/protocol
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not isolated"
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not isolated" -n 2 $(PARALLEL)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not isolated" $(PARALLEL:%=--ignore=%)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m isolated
 
 ## Benchmarks (not part of make test); writes docs/benchmarks.md
