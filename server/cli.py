@@ -390,8 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                  if getattr(args, key, None) is not None}
     settings = load_settings_or_exit(**overrides)
     configure_logging(json_lines=settings.log_json)
-    security.configure_password_hashing(time_cost=settings.password_hash_time_cost,
-                                        memory_kib=settings.password_hash_memory_kib)
+    security.configure_password_hashing_from(settings)
     os.umask(0o077)  # the database and the outbox hold personal data
     try:
         args.handler(settings, args)

@@ -46,7 +46,6 @@ class Services:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
-        security.configure_password_hashing(time_cost=settings.password_hash_time_cost,
-                                            memory_kib=settings.password_hash_memory_kib)
+        security.configure_password_hashing_from(settings)
         security.warn_if_weak_password_hashing()
         return cls(settings=settings, db=Database(settings.resolved_database_url))

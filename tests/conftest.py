@@ -19,12 +19,11 @@ from typing import Any
 import httpx
 import pytest
 
-from server.core import security
 from server.core.config import Settings, load_settings
 from server.db import migrate
 from server.db.session import Database
 from tests.fixtures.postgres import running_postgres
-from tests.fixtures.server import CHEAP_HASHING, GENEROUS_LIMITS, ServerProcess
+from tests.fixtures.server import CHEAP_HASHING, GENEROUS_LIMITS, ServerProcess, hash_cheaply
 from tests.fixtures.waiting import eventually_blocking
 
 pytest_plugins = ["tests.fixtures.live", "tests.fixtures.pulseaudio"]
@@ -35,9 +34,7 @@ _exit_status = 0
 
 def pytest_configure(config: pytest.Config) -> None:
     """This process hashes passwords (seeding advisors) as the servers under test do."""
-    security.configure_password_hashing(
-        time_cost=CHEAP_HASHING["password_hash_time_cost"],
-        memory_kib=CHEAP_HASHING["password_hash_memory_kib"])
+    hash_cheaply()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -18,11 +18,15 @@ import hmac
 import logging
 import os
 import secrets
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.core.turns import Turns
+
+if TYPE_CHECKING:
+    from server.core.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,12 @@ def configure_password_hashing(*, time_cost: int, memory_kib: int) -> None:
         _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
         _dummy_hash = None
     _dummy()
+
+
+def configure_password_hashing_from(settings: Settings) -> None:
+    """The settings' cost (VB_PASSWORD_HASH_*), at start-up."""
+    configure_password_hashing(time_cost=settings.password_hash_time_cost,
+                               memory_kib=settings.password_hash_memory_kib)
 
 
 def warn_if_weak_password_hashing() -> None:

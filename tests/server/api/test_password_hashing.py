@@ -19,7 +19,7 @@ from server.core.config import load_settings
 from server.db.models import Advisor
 from server.db.session import Database
 from tests.conftest import Api
-from tests.fixtures.server import CHEAP_HASHING, GENEROUS_LIMITS
+from tests.fixtures.server import GENEROUS_LIMITS, hash_cheaply
 from tests.server.conftest import PASSWORD, Seeded
 
 # argon2-cffi's recommendation (RFC 9106's second choice): 64 MiB, three passes, and
@@ -46,9 +46,7 @@ async def sign_in(app: object, username: str) -> int:
 @pytest.fixture
 def restore_cheap_hashing() -> object:
     yield None
-    security.configure_password_hashing(
-        time_cost=CHEAP_HASHING["password_hash_time_cost"],
-        memory_kib=CHEAP_HASHING["password_hash_memory_kib"])
+    hash_cheaply()
 
 
 async def test_by_default_a_sign_in_leaves_the_password_hashed_at_the_recommended_cost(
